@@ -1,0 +1,207 @@
+// Wire types between the CLI, the controller and the agents (HTTP/1.1 + JSON).
+// Every route lives under /v1. Errors are { error: SlurmError, detail?: string[] }.
+
+import type { ExitStatus, Job, JobId, RunEvidence, StepRecord, UserIdentity } from '../core/job.ts';
+
+/** What sbatch sends. Unset options are null; the controller resolves defaults and validates. */
+export interface SubmitRequest {
+  script: string;
+  scriptPath: string | null;
+  argv: string[];
+  /** Job name; sbatch fills the default (script basename, `sbatch` for stdin, `wrap`). */
+  name: string;
+  workDir: string;
+  stdout: string | null;
+  stderr: string | null;
+  stdin: string | null;
+  openMode: 'truncate' | 'append' | null;
+  partition: string | null;
+  /** Seconds exactly as given (the controller rounds to its time resolution); 'UNLIMITED' for 0/INFINITE. */
+  time: number | 'UNLIMITED' | null;
+  nodes: number | null;
+  ntasks: number | null;
+  cpusPerTask: number | null;
+  /** MiB; --mem=0 is { perNode: 0 } (all of the node's memory). */
+  mem: { perNode: number } | { perCpu: number } | null;
+  env: Record<string, string>;
+  hold: boolean;
+  comment: string | null;
+  account: string | null;
+  qos: string | null;
+  requeue: boolean | null;
+  nice: number | null;
+  submitHost: string;
+  submitSid: number;
+  /** --test-only: validate and report where it would start, queue nothing. */
+  testOnly: boolean;
+}
+
+export interface SubmitResponse {
+  jobId: JobId;
+  /** --test-only answer: `Job N to start at T using C processors on nodes X in partition P`. */
+  testOnly?: { startTime: number; cpus: number; nodes: string; partition: string };
+}
+
+export interface JobsQuery {
+  /** Job ids (empty = all). */
+  ids?: number[];
+  /** Include finished jobs still in the live view (MinJobAge). */
+  all?: boolean;
+}
+
+export interface JobsResponse {
+  /** Controller clock, epoch ms, so RunTime and TIME are computed against one clock. */
+  now: number;
+  jobs: Job[];
+}
+
+export interface CancelRequest {
+  ids: number[];
+  /** Signal number to send without cancelling; null = cancel. */
+  signal: number | null;
+  /** -b: the batch shell only; -f/--full: batch shell, its children and steps. */
+  batch: boolean;
+  full: boolean;
+  /** Filters (ANDed); applied to the live jobs when ids is empty. */
+  user?: string | null;
+  name?: string | null;
+  states?: string[] | null;
+  partition?: string | null;
+}
+
+export interface CancelResult {
+  id: number;
+  error: SlurmError | null;
+}
+
+export interface NodeInfo {
+  name: string;
+  cpus: number;
+  realMemory: number;
+  allocCpus: number;
+  allocMem: number;
+  state: 'IDLE' | 'MIXED' | 'ALLOCATED' | 'DOWN' | 'DRAIN' | 'DRAINING' | 'UNKNOWN';
+  reason: string | null;
+  partitions: string[];
+  addr: string | null;
+  hostname: string | null;
+  bootTime: number | null;
+  agentStartTime: number | null;
+  lastBusy: number | null;
+  cpuLoad: number | null;
+  freeMem: number | null;
+  os: string | null;
+  arch: string | null;
+  version: string;
+}
+
+export interface PartitionInfo {
+  name: string;
+  nodes: string[];
+  isDefault: boolean;
+  /** Seconds; null = UNLIMITED. */
+  maxTime: number | null;
+  /** Seconds; null = NONE. */
+  defaultTime: number | null;
+  state: 'UP' | 'DOWN' | 'DRAIN' | 'INACTIVE';
+  totalCpus: number;
+  totalMem: number;
+}
+
+// ---- controller <-> agent -----------------------------------------------------------
+
+export interface AgentRegister {
+  node: string;
+  addr: string;
+  port: number;
+  cpus: number;
+  realMemory: number;
+  bootTime: number;
+  startTime: number;
+  os: string;
+  arch: string;
+  /** Jobs the agent still runs (after an agent or controller restart). */
+  running: { jobId: number; attempt: number }[];
+}
+
+export interface LaunchRequest {
+  job: Job;
+  attempt: number;
+  killWait: number;
+  /** Environment additions computed by the controller (SLURM_*). */
+  env: Record<string, string>;
+  memLimitBytes: number | null;
+  cpus: number;
+  /** Resolved absolute paths (patterns expanded). */
+  stdout: string;
+  stderr: string;
+  stdin: string;
+  user: UserIdentity;
+}
+
+export interface SignalRequest {
+  jobId: number;
+  attempt: number;
+  signal: number;
+  /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup. */
+  scope: 'batch' | 'all';
+}
+
+/** Controller tells the agent to end a job: banner, SIGTERM per scope, KillWait, SIGKILL. */
+export interface TerminateRequest {
+  jobId: number;
+  attempt: number;
+  /** The stderr banner reason: `CANCELLED AT <t>` or `... DUE TO TIME LIMIT`. */
+  cause: 'cancel' | 'timeout' | 'node_fail' | 'requeue';
+  scope: 'batch' | 'all';
+}
+
+export interface CompletionReport {
+  node: string;
+  jobId: number;
+  attempt: number;
+  evidence: RunEvidence;
+  steps: StepRecord[];
+}
+
+/** Agent → controller, the moment the agent acts on the time limit (TERM sent). */
+export interface TimeLimitReport {
+  node: string;
+  jobId: number;
+  attempt: number;
+  at: number;
+}
+
+export type { ExitStatus };
+
+// ---- errors ---------------------------------------------------------------------------
+
+/** Slurm's strerror texts, exactly as its clients print them. */
+export const SlurmError = {
+  InvalidJobId: 'Invalid job id specified',
+  InvalidPartition: 'Invalid partition name specified',
+  NodeConfigUnavailable: 'Requested node configuration is not available',
+  InvalidTimeLimit: 'Requested time limit is invalid (missing or exceeds some limit)',
+  AlreadyDone: 'Job/step already completing or completed',
+  JobFinished: 'Job has already finished',
+  JobNotPending: 'Job is no longer pending execution',
+  JobPending: 'Job is pending execution',
+  JobNotRunning: 'Job is not running',
+  JobNotSuspended: 'Job is not suspended',
+  AccessDenied: 'Access/permission denied',
+  DependencyProblem: 'Job dependency problem',
+  InvalidArray: 'Invalid job array specification',
+  InvalidNodeName: 'Invalid node name specified',
+  Disabled: 'Requested operation is presently disabled',
+  InvalidGres: 'Invalid generic resource (gres) specification',
+  ProtocolError: 'Protocol authentication error',
+  InvalidRequest: 'Unexpected message received',
+  Unknown: 'Unspecified error',
+} as const;
+export type SlurmError = (typeof SlurmError)[keyof typeof SlurmError];
+
+export interface ErrorBody {
+  error: SlurmError;
+  /** Lines the client prints first as `<cmd>: error: <line>`. */
+  detail?: string[];
+}

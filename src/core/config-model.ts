@@ -1,0 +1,60 @@
+// The parsed ratchet.conf (slurm.conf syntax). Parsing lives in config.ts.
+
+export interface NodeConfig {
+  readonly name: string;
+  readonly cpus: number;
+  /** MiB. */
+  readonly realMemory: number;
+  readonly addr: string | null;
+  readonly hostname: string | null;
+  readonly port: number | null;
+  readonly sockets: number;
+  readonly coresPerSocket: number;
+  readonly threadsPerCore: number;
+  readonly weight: number;
+}
+
+export interface PartitionConfig {
+  readonly name: string;
+  /** Expanded node names; `ALL` is expanded to every configured node. */
+  readonly nodes: readonly string[];
+  readonly isDefault: boolean;
+  /** Seconds; null = UNLIMITED / INFINITE. */
+  readonly maxTime: number | null;
+  /** Seconds; null = NONE (falls back to MaxTime). */
+  readonly defaultTime: number | null;
+  readonly state: 'UP' | 'DOWN' | 'DRAIN' | 'INACTIVE';
+  readonly priorityTier: number;
+}
+
+export interface RatchetConfig {
+  readonly clusterName: string;
+  readonly controlHost: string;
+  readonly controlPort: number;
+  readonly agentPort: number;
+  readonly authType: 'auth/munge' | 'auth/none';
+  /** Path of munged's socket (AuthInfo=socket=...); null = munge's default. */
+  readonly mungeSocket: string | null;
+  readonly stateSaveLocation: string;
+  readonly spoolDir: string;
+  /** Seconds between SIGTERM and SIGKILL. */
+  readonly killWait: number;
+  /** Seconds a finished job stays in the live view (squeue -t all, scontrol). */
+  readonly minJobAge: number;
+  readonly slurmdTimeout: number;
+  /** MiB per CPU when a job gives no --mem/--mem-per-cpu; null = the node's whole memory. */
+  readonly defMemPerCpu: number | null;
+  readonly defMemPerNode: number | null;
+  /** Time limits in whole minutes (Slurm) or exact seconds. */
+  readonly timeResolution: 'minutes' | 'seconds';
+  readonly maxArraySize: number;
+  readonly slurmUser: string;
+  readonly adminUsers: readonly string[];
+  readonly nodes: readonly NodeConfig[];
+  readonly partitions: readonly PartitionConfig[];
+}
+
+export interface ConfigWarning {
+  readonly line: number;
+  readonly message: string;
+}
