@@ -103,7 +103,8 @@ export interface RunEvidence {
 /** A finished run kept for accounting (sacct -D shows every run). */
 export interface RunRecord {
   readonly attempt: number;
-  readonly state: JobState;
+  /** How the run ended; REQUEUED for a run ended by a requeue (sacct -D shows it so). */
+  readonly state: JobState | 'REQUEUED';
   readonly reason: Reason;
   readonly exitCode: ExitStatus;
   readonly derivedExitCode: ExitStatus;

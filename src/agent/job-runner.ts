@@ -1,0 +1,456 @@
+// One run of one batch job on this node, from cgroup creation to the completion report:
+// the agent's slurmstepd. Created by the agent's launch route, driven by terminate /
+// signal / suspend / resume, and it reports back through two callbacks:
+//   onTimeLimit(at)  the moment the runner acts on the time limit (TERM sent), so the
+//                    controller can mark TIMEOUT without waiting for the exit;
+//   onComplete(r)    once, with the kernel's evidence and the batch StepRecord.
+//
+// Slurm behaviour reproduced here (golden b_timeout, c_exitcodes, d_suspend, a_oom):
+// - time limit, measured from the runner's own start with suspended time excluded: banner
+//   `... DUE TO TIME LIMIT ***` on the job's stderr, SIGCONT+SIGTERM to the batch shell
+//   (Slurm's proctrack/cgroup sends non-KILL signals to the task only; `timeLimitScope`
+//   'all' reaches every process), SIGKILL to everything left after KillWait;
+// - cancel: banner, SIGCONT+SIGTERM to the batch shell only (scope 'batch'; a TERM-trapping
+//   shell's foreground child keeps running) or to all ('all', scancel --full), KillWait,
+//   SIGKILL; a suspended job gets no "nice" termination: thawed and SIGKILLed at once;
+// - when the batch shell exits, whatever it left behind in the cgroup is SIGKILLed (Slurm
+//   kills a step's remaining processes when its task ends);
+// - an OOM kill anywhere in the cgroup appends Slurm 22.05's oom-kill notice to stderr.
+// Nothing escapes from timers or callbacks: any failure becomes a completion with
+// evidence.launchError set (before the script ran) or is logged (after).
+//
+// Test hooks: `timeScale` shrinks the time limit and KillWait; `done` resolves with the
+// report; `pid` is the batch shell.
+
+import * as fs from 'node:fs';
+import type { JobState } from '../core/job-state.ts';
+import type { ExitStatus, RunEvidence, StepRecord } from '../core/job.ts';
+import type { LaunchRequest } from '../api/wire.ts';
+import type { CgroupDriver, JobCgroup } from './cgroup.ts';
+import type { LaunchExit } from './launch.ts';
+import { findSetpriv, launchBatch, removeSpoolDir, writeBatchScript } from './launch.ts';
+import { SIG, errText, sendSignal, signalGroup, sleep } from './proc.ts';
+
+export type TerminateCause = 'cancel' | 'timeout' | 'node_fail' | 'requeue';
+export type SignalScope = 'batch' | 'all';
+
+export interface RunReport {
+  readonly evidence: RunEvidence;
+  /** The batch step; empty when the script never started (launchError). */
+  readonly steps: StepRecord[];
+}
+
+export interface JobRunnerOptions {
+  readonly launch: LaunchRequest;
+  readonly node: string;
+  readonly spoolDir: string;
+  readonly cgroups: CgroupDriver;
+  /** Multiplies every duration in seconds (time limit, KillWait); tests use e.g. 0.01. */
+  readonly timeScale?: number;
+  /** Overrides setpriv discovery (tests). */
+  readonly setpriv?: string | null;
+  /**
+   * Who gets the SIGTERM at the time limit. Slurm 22.05 with proctrack/cgroup signals
+   * only the batch shell (non-KILL signals reach only slurmstepd's direct children; golden
+   * b_timeout: a TERM-trapping shell looping over `sleep 1` prints its trap message and no
+   * bash "Terminated" line for a killed child), so 'batch' is the default.
+   */
+  readonly timeLimitScope?: SignalScope;
+  onTimeLimit(at: number): void;
+  onComplete(report: RunReport): void;
+  log?(message: string): void;
+}
+
+export type RunnerPhase = 'starting' | 'running' | 'suspended' | 'terminating' | 'finishing' | 'done';
+
+/** slurmstepd's banner suffix per termination cause (src/slurmd/slurmstepd/req.c wording). */
+const BANNER_SUFFIX: Readonly<Record<TerminateCause, string>> = {
+  cancel: '',
+  timeout: ' DUE TO TIME LIMIT',
+  node_fail: ' DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS',
+  requeue: ' DUE TO JOB REQUEUE',
+};
+
+/** `%FT%T` in local time, as slurmstepd prints it. */
+export function slurmLocalTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function cancelBanner(node: string, jobId: number, cause: TerminateCause, at: number): string {
+  return `slurmstepd-${node}: error: *** JOB ${jobId} ON ${node} CANCELLED AT ${slurmLocalTime(at)}${BANNER_SUFFIX[cause]} ***\n`;
+}
+
+export function oomNotice(node: string, jobId: number, kills: number): string {
+  return `slurmstepd-${node}: error: Detected ${kills} oom-kill event(s) in StepId=${jobId}.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.\n`;
+}
+
+/** The batch step's state and ExitCode from the evidence (OOM wins, as SIG_OOM 0:125). */
+export function batchStepOutcome(ev: Pick<RunEvidence, 'exitCode' | 'signal' | 'oomKills'>): { state: JobState; exitCode: ExitStatus } {
+  if (ev.oomKills > 0) return { state: 'OUT_OF_MEMORY', exitCode: { code: 0, signal: 125 } };
+  if (ev.signal !== null && ev.signal !== 0) return { state: 'CANCELLED', exitCode: { code: 0, signal: ev.signal } };
+  const code = ev.exitCode ?? 0;
+  return { state: code === 0 ? 'COMPLETED' : 'FAILED', exitCode: { code, signal: 0 } };
+}
+
+export class JobRunner {
+  readonly jobId: number;
+  readonly attempt: number;
+  readonly done: Promise<RunReport>;
+  private phaseNow: RunnerPhase = 'starting';
+  private cg: JobCgroup | null = null;
+  private shellPid: number | null = null;
+  private shellExit: LaunchExit | null = null;
+  private startedAt = Date.now();
+  private readonly scale: number;
+  private timeLimitAt: number | null = null;
+  private killedAfterWait = false;
+  private limitTimer: NodeJS.Timeout | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+  private sampleTimer: NodeJS.Timeout | null = null;
+  /** Run time consumed before the current running stretch (suspensions excluded). */
+  private ranMs = 0;
+  private runningSince = Date.now();
+  private stoppedBySignal = false;
+  /** Actions that arrived before the script was running; replayed once it is. */
+  private pending: (() => void)[] = [];
+  private resolveDone!: (r: RunReport) => void;
+  private readonly opts: JobRunnerOptions;
+
+  private constructor(opts: JobRunnerOptions) {
+    this.opts = opts;
+    this.jobId = opts.launch.job.id;
+    this.attempt = opts.launch.attempt;
+    this.scale = opts.timeScale !== undefined && opts.timeScale > 0 ? opts.timeScale : 1;
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  static start(opts: JobRunnerOptions): JobRunner {
+    const r = new JobRunner(opts);
+    r.run().catch((err: unknown) => r.log(`job ${r.jobId}: runner failure: ${errText(err)}`));
+    return r;
+  }
+
+  get phase(): RunnerPhase {
+    return this.phaseNow;
+  }
+
+  /** The batch shell's pid (its session and process group too); null before launch. */
+  get pid(): number | null {
+    return this.shellPid;
+  }
+
+  get cgroupPath(): string | null {
+    return this.cg?.path ?? null;
+  }
+
+  private log(msg: string): void {
+    try {
+      this.opts.log?.(msg);
+    } catch {
+      // a broken logger must not break the job
+    }
+  }
+
+  /** Runs `fn`, logging instead of throwing: used by every timer and public entry point. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log(`job ${this.jobId}: ${what}: ${errText(err)}`);
+    }
+  }
+
+  private seconds(s: number): number {
+    return s * 1000 * this.scale;
+  }
+
+  private async run(): Promise<void> {
+    const { launch, node, spoolDir, cgroups } = this.opts;
+    const req = launch.job.req;
+    let scriptPath: string;
+    try {
+      this.cg = await cgroups.create(node, this.jobId, this.attempt);
+      this.cg.setMemoryLimit(launch.memLimitBytes);
+      scriptPath = writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
+    } catch (err) {
+      await this.finish({ code: null, signal: null, launchError: `launch setup: ${errText(err)}` });
+      return;
+    }
+    const launched = launchBatch({
+      scriptPath,
+      argv: req.argv,
+      env: { ...req.env, ...launch.env },
+      workDir: req.workDir,
+      stdin: launch.stdin,
+      stdout: launch.stdout,
+      stderr: launch.stderr,
+      openMode: req.openMode,
+      uid: launch.user.uid,
+      gid: launch.user.gid,
+      cgroupProcFiles: this.cg.procFiles,
+    }, this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
+    this.shellPid = launched.pid;
+    this.startedAt = Date.now();
+    this.runningSince = this.startedAt;
+    if (launched.pid !== null) {
+      await launched.ready;
+      this.phaseNow = 'running';
+      this.armTimeLimit();
+      if (this.cg.peakBytes() === null) this.sampleTimer = setInterval(() => this.guard('sample', () => this.cg?.sample()), 1000);
+      const queued = this.pending;
+      this.pending = [];
+      for (const action of queued) action();
+    }
+    const exit = await launched.exit;
+    this.shellExit = exit;
+    await this.finish(exit);
+  }
+
+  // ---- time limit ---------------------------------------------------------------------
+
+  private armTimeLimit(): void {
+    const limit = this.opts.launch.job.req.timeLimit;
+    if (limit === null || this.phaseNow !== 'running') return;
+    const left = Math.max(0, this.seconds(limit) - this.ranMs - (Date.now() - this.runningSince));
+    this.limitTimer = setTimeout(() => this.guard('time limit', () => this.onLimit()), left);
+  }
+
+  private disarmTimeLimit(): void {
+    if (this.limitTimer !== null) clearTimeout(this.limitTimer);
+    this.limitTimer = null;
+  }
+
+  private onLimit(): void {
+    this.limitTimer = null;
+    if (this.phaseNow !== 'running') return;
+    const at = Date.now();
+    this.timeLimitAt = at;
+    this.beginTermination('timeout', this.opts.timeLimitScope ?? 'batch', at);
+    try {
+      this.opts.onTimeLimit(at);
+    } catch (err) {
+      this.log(`job ${this.jobId}: onTimeLimit: ${errText(err)}`);
+    }
+  }
+
+  // ---- control ------------------------------------------------------------------------
+
+  /** Ends the job: banner, SIGCONT+SIGTERM per scope, KillWait, SIGKILL. Idempotent. */
+  terminate(cause: TerminateCause, scope: SignalScope): void {
+    this.guard('terminate', () => {
+      if (this.phaseNow === 'starting') {
+        this.pending.push(() => this.terminate(cause, scope));
+        return;
+      }
+      if (this.phaseNow === 'suspended') {
+        // Slurm does not bother with a nice termination of a suspended job.
+        this.phaseNow = 'terminating';
+        this.disarmTimeLimit();
+        this.thawAll();
+        this.killEverything();
+        return;
+      }
+      if (this.phaseNow !== 'running') return;
+      this.beginTermination(cause, scope, Date.now());
+    });
+  }
+
+  private beginTermination(cause: TerminateCause, scope: SignalScope, at: number): void {
+    this.phaseNow = 'terminating';
+    this.disarmTimeLimit();
+    this.appendToStderr(cancelBanner(this.opts.node, this.jobId, cause, at));
+    this.deliver(SIG.CONT, scope);
+    this.deliver(SIG.TERM, scope);
+    this.killTimer = setTimeout(() => this.guard('KillWait', () => {
+      this.killTimer = null;
+      if (this.phaseNow !== 'terminating') return;
+      if (this.killEverything() > 0) this.killedAfterWait = true;
+    }), this.seconds(this.opts.launch.killWait));
+  }
+
+  /** Sends `sig` to the batch shell only ('batch') or to every process of the job ('all'). */
+  signal(sig: number, scope: SignalScope): void {
+    this.guard('signal', () => {
+      if (this.phaseNow === 'starting') {
+        this.pending.push(() => this.signal(sig, scope));
+        return;
+      }
+      if (this.phaseNow === 'finishing' || this.phaseNow === 'done') return;
+      this.deliver(sig, scope);
+    });
+  }
+
+  private deliver(sig: number, scope: SignalScope): void {
+    if (scope === 'batch') {
+      if (this.shellPid !== null && this.shellExit === null) sendSignal(this.shellPid, sig);
+      return;
+    }
+    this.cg?.killAll(sig);
+  }
+
+  private killEverything(): number {
+    let n = this.cg?.killAll(SIG.KILL) ?? 0;
+    if (this.shellPid !== null && this.shellExit === null && sendSignal(this.shellPid, SIG.KILL)) n = Math.max(n, 1);
+    return n;
+  }
+
+  /** Stops every process of the job: kernel freezer, else SIGSTOP. Pauses the time limit. */
+  suspend(): void {
+    this.guard('suspend', () => {
+      if (this.phaseNow === 'starting') {
+        this.pending.push(() => this.suspend());
+        return;
+      }
+      if (this.phaseNow !== 'running' || this.cg === null) return;
+      this.phaseNow = 'suspended';
+      this.disarmTimeLimit();
+      this.ranMs += Date.now() - this.runningSince;
+      if (this.cg.canFreeze) {
+        try {
+          this.cg.freeze();
+          return;
+        } catch (err) {
+          this.log(`job ${this.jobId}: freezer failed, using SIGSTOP: ${errText(err)}`);
+        }
+      }
+      this.stoppedBySignal = true;
+      this.cg.killAll(SIG.STOP);
+      if (this.shellPid !== null) signalGroup(this.shellPid, SIG.STOP);
+    });
+  }
+
+  /** Continues a suspended job; the time limit resumes where it stopped. */
+  resume(): void {
+    this.guard('resume', () => {
+      if (this.phaseNow === 'starting') {
+        this.pending.push(() => this.resume());
+        return;
+      }
+      if (this.phaseNow !== 'suspended') return;
+      this.thawAll();
+      this.phaseNow = 'running';
+      this.runningSince = Date.now();
+      this.armTimeLimit();
+    });
+  }
+
+  private thawAll(): void {
+    if (this.cg === null) return;
+    if (this.stoppedBySignal) {
+      this.stoppedBySignal = false;
+      this.cg.killAll(SIG.CONT);
+      if (this.shellPid !== null) signalGroup(this.shellPid, SIG.CONT);
+      return;
+    }
+    if (this.cg.canFreeze) this.cg.thaw();
+  }
+
+  // ---- completion ---------------------------------------------------------------------
+
+  /**
+   * Appends one agent line to the job's stderr file. The agent is root and the path is the
+   * user's, so never follow a symlink and only write to a regular file the job user owns.
+   */
+  private appendToStderr(text: string): void {
+    const file = this.opts.launch.stderr;
+    let fd: number | null = null;
+    try {
+      fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+      const st = fs.fstatSync(fd);
+      const uid = this.opts.launch.user.uid;
+      if (st.isFile() && (st.uid === uid || uid === 0)) fs.writeSync(fd, text);
+    } catch (err) {
+      this.log(`job ${this.jobId}: cannot append to ${file}: ${errText(err)}`);
+    } finally {
+      if (fd !== null) fs.closeSync(fd);
+    }
+  }
+
+  /** Waits until no process is left in the cgroup, SIGKILLing stragglers; bounded. */
+  private async drain(): Promise<void> {
+    const cg = this.cg;
+    if (cg === null) return;
+    if (cg.procs().length === 0) return;
+    this.thawAll();
+    const deadline = Date.now() + Math.max(5000, this.seconds(this.opts.launch.killWait));
+    while (cg.procs().length > 0 && Date.now() < deadline) {
+      cg.killAll(SIG.KILL);
+      await sleep(20);
+    }
+  }
+
+  private async finish(exit: LaunchExit): Promise<void> {
+    if (this.phaseNow === 'done' || this.phaseNow === 'finishing') return;
+    this.phaseNow = 'finishing';
+    this.disarmTimeLimit();
+    if (this.killTimer !== null) clearTimeout(this.killTimer);
+    if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
+    this.killTimer = null;
+    this.sampleTimer = null;
+    const cg = this.cg;
+    let oomKills = 0;
+    let peak: number | null = null;
+    let cpu = { user: 0, system: 0 };
+    try {
+      await this.drain();
+      if (cg !== null) {
+        oomKills = cg.oomKills();
+        peak = cg.peakBytes();
+        cpu = cg.cpuUsage();
+      }
+    } catch (err) {
+      this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
+    }
+    const endedAt = Date.now();
+    if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
+    const evidence: RunEvidence = {
+      exitCode: exit.signal === null ? exit.code : null,
+      signal: exit.signal,
+      oomKills,
+      timeLimitAt: this.timeLimitAt,
+      killedAfterWait: this.killedAfterWait,
+      launchError: exit.launchError,
+      peakMemBytes: peak,
+      memLimitBytes: this.opts.launch.memLimitBytes,
+      userCpu: cpu.user,
+      systemCpu: cpu.system,
+      startedAt: this.startedAt,
+      endedAt,
+    };
+    const steps: StepRecord[] = [];
+    if (exit.launchError === null) {
+      const outcome = batchStepOutcome(evidence);
+      steps.push({
+        id: 'batch',
+        name: 'batch',
+        state: outcome.state,
+        exitCode: outcome.exitCode,
+        start: this.startedAt,
+        end: endedAt,
+        maxRssBytes: peak,
+        cpus: this.opts.launch.cpus,
+        nodeList: [this.opts.node],
+        userCpu: cpu.user,
+        systemCpu: cpu.system,
+      });
+    }
+    if (cg !== null) {
+      try {
+        await cg.remove();
+      } catch (err) {
+        this.log(`job ${this.jobId}: ${errText(err)}`);
+      }
+    }
+    removeSpoolDir(this.opts.spoolDir, this.jobId);
+    this.phaseNow = 'done';
+    const report: RunReport = { evidence, steps };
+    this.resolveDone(report);
+    try {
+      this.opts.onComplete(report);
+    } catch (err) {
+      this.log(`job ${this.jobId}: onComplete: ${errText(err)}`);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// Launching a batch script the way slurmstepd does: the script is written to
+// <spool>/job<NNNNN>/slurm_script (mode 0700, owned by the job user) and executed directly,
+// so the kernel honours its #! and bash's own messages name it ("slurm_script: line 12:
+// 19462 Killed ...", golden a_oom).
+//
+// A two-stage /bin/sh launcher (no Node start-up per job) runs in a new session:
+//   stage 1 (root):     writes $$ into every cgroup proc file, so the job is contained
+//                       before its first instruction; then drops privileges with
+//                       `setpriv --reuid --regid --init-groups` (util-linux) when the job
+//                       user is not the agent's user, and execs stage 2;
+//   stage 2 (job user): chdir(workDir), opens stdin and stdout/stderr (truncate or append;
+//                       one open when both are the same file), closes the status pipe and
+//                       execs `env -i NAME=VALUE... script args`, so the job's environment
+//                       is exactly the one requested. The pid never changes, so the agent's
+//                       child process *is* the batch shell and its wait status the script's.
+// Launch failures are written as one clear line on a status pipe (fd 3) that is closed
+// right before the final exec: text there means the script never started, which keeps
+// "cannot chdir" apart from a script that exits 1.
+//
+// Output files are opened with O_APPEND (after an O_TRUNC open in truncate mode) because
+// the agent appends its own lines (CANCELLED banners, oom-kill notice) to the same files.
+
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { errText, signalNumber } from './proc.ts';
+
+export interface LaunchSpec {
+  readonly scriptPath: string;
+  readonly argv: readonly string[];
+  /** The job's complete environment: nothing of the agent's own leaks in. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly workDir: string;
+  readonly stdin: string;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly openMode: 'truncate' | 'append';
+  readonly uid: number;
+  readonly gid: number;
+  /** Files the launcher writes its pid into before anything else (JobCgroup.procFiles). */
+  readonly cgroupProcFiles: readonly string[];
+}
+
+export interface LaunchExit {
+  /** Wait status of the batch shell (or of the launcher, when launchError is set). */
+  readonly code: number | null;
+  readonly signal: number | null;
+  /** The script never started; says why. */
+  readonly launchError: string | null;
+}
+
+export interface Launched {
+  /** Pid of the batch shell (also its session and process group id); null if spawn failed. */
+  readonly pid: number | null;
+  /**
+   * Settles when the launcher is done: the status pipe reached EOF, i.e. the final exec
+   * (the script now runs) or a launch failure. Signals sent before this would hit the
+   * launcher, not the script.
+   */
+  readonly ready: Promise<void>;
+  readonly exit: Promise<LaunchExit>;
+}
+
+// Stage 1, as root, with an empty environment (so nothing the user exports, such as
+// bash's BASH_FUNC_* or IFS, can steer a root shell): the cgroup proc files up to `--`,
+// then the stage 2 text, the setpriv path ('' = stay), uid, gid, and stage 2's arguments.
+const STAGE1 = `
+while [ "$1" != -- ]; do
+  { printf '%s\\n' "$$" >"$1"; } 2>/dev/null || { printf 'cgroup: cannot add pid %s to %s\\n' "$$" "$1" >&3; exit 1; }
+  shift
+done
+shift
+if [ -n "$2" ]; then exec "$2" --reuid="$3" --regid="$4" --init-groups -- /bin/sh -c "$1" ratchet-job "$@" 2>&3; fi
+exec /bin/sh -c "$1" ratchet-job "$@"
+`;
+
+// Stage 2, as the job user, still with an empty environment. After the four stage 1
+// arguments: env(1) path, workDir, stdin, stdout, stderr ('' = same as stdout), mode
+// (t|a), then NAME=VALUE pairs, the script and its arguments. The job's environment is
+// installed by the final `env -i`, so it is exactly the job's (no PWD/OLDPWD from our cd).
+// why() turns a failed open into the errno text the kernel would have given; plain sh has
+// no strerror.
+const STAGE2 = `
+fail() { printf '%s\\n' "$1" >&3; exit 1; }
+why() {
+  if [ -d "$1" ]; then
+    if [ "$2" = dir ]; then echo 'Permission denied'; else echo 'Is a directory'; fi
+  elif [ -e "$1" ]; then
+    if [ "$2" = dir ]; then echo 'Not a directory'; else echo 'Permission denied'; fi
+  else
+    d=\${1%/*}; [ -n "$d" ] || d=/
+    if [ "$2" = out ] && [ -d "$d" ]; then echo 'Permission denied';
+    elif [ -e "$d" ] && [ ! -d "$d" ]; then echo 'Not a directory';
+    else echo 'No such file or directory'; fi
+  fi
+}
+shift 4
+cd -P -- "$2" 2>/dev/null || fail "chdir($2): $(why "$2" dir)"
+{ true <"$3"; } 2>/dev/null || fail "open($3): $(why "$3" in)"
+if [ "$6" = t ]; then { true >"$4"; } 2>/dev/null; else { true >>"$4"; } 2>/dev/null; fi || fail "open($4): $(why "$4" out)"
+if [ -n "$5" ]; then
+  if [ "$6" = t ]; then { true >"$5"; } 2>/dev/null; else { true >>"$5"; } 2>/dev/null; fi || fail "open($5): $(why "$5" out)"
+fi
+exec <"$3" >>"$4"
+if [ -n "$5" ]; then exec 2>>"$5"; else exec 2>&1; fi
+exec 3>&-
+x=$1
+shift 6
+exec "$x" -i -- "$@"
+`;
+
+const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv'];
+
+/** util-linux setpriv, needed to run a job as a user other than the agent's. */
+export function findSetpriv(candidates: readonly string[] = SETPRIV_PATHS): string | null {
+  for (const p of candidates) {
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // next candidate
+    }
+  }
+  return null;
+}
+
+/** coreutils env(1), which installs the job's environment at the final exec. */
+export function findEnv(): string | null {
+  return findSetpriv(['/usr/bin/env', '/bin/env']);
+}
+
+/** `<spool>/job00042`: slurmd's spool layout (ids are zero-padded to five digits). */
+export function jobSpoolDir(spoolDir: string, jobId: number): string {
+  return path.join(spoolDir, `job${String(jobId).padStart(5, '0')}`);
+}
+
+/**
+ * Writes the batch script into a fresh spool directory owned by the job user and returns
+ * its path. Throws on I/O errors (the runner turns them into a launch error).
+ */
+export function writeBatchScript(spoolDir: string, jobId: number, script: string, uid: number, gid: number): string {
+  fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
+  const dir = jobSpoolDir(spoolDir, jobId);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { mode: 0o700 });
+  const file = path.join(dir, 'slurm_script');
+  fs.writeFileSync(file, script, { mode: 0o700 });
+  fs.chmodSync(file, 0o700);
+  const me = process.getuid?.() ?? 0;
+  if (me === 0 && (uid !== 0 || gid !== 0)) {
+    fs.chownSync(dir, uid, gid);
+    fs.chownSync(file, uid, gid);
+  }
+  return file;
+}
+
+/** Removes a job's spool directory; never throws. */
+export function removeSpoolDir(spoolDir: string, jobId: number): void {
+  try {
+    fs.rmSync(jobSpoolDir(spoolDir, jobId), { recursive: true, force: true });
+  } catch {
+    // best effort: a leftover spool directory is harmless and replaced on the next run
+  }
+}
+
+function failed(message: string): Launched {
+  return { pid: null, ready: Promise.resolve(), exit: Promise.resolve({ code: null, signal: null, launchError: message }) };
+}
+
+/** Starts the batch script; never throws (failures come back as launchError). */
+export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findSetpriv(), envPath: string | null = findEnv()): Launched {
+  const me = process.getuid?.() ?? 0;
+  let priv = '';
+  if (spec.uid !== me || (me === 0 && spec.gid !== (process.getgid?.() ?? 0))) {
+    if (me !== 0) return failed(`cannot run as uid ${spec.uid}: the agent runs as uid ${me}, not root`);
+    if (setprivPath === null) return failed(`cannot run as uid ${spec.uid}: setpriv (util-linux) not found`);
+    priv = setprivPath;
+  }
+  if (envPath === null) return failed('env(1) not found in /usr/bin or /bin');
+  if (spec.scriptPath.includes('=')) return failed(`script path ${spec.scriptPath} contains '=' (env(1) would take it for a variable)`);
+  const sameFile = spec.stderr === spec.stdout;
+  // A name containing '=' cannot exist in an environment; such keys are dropped.
+  const pairs = Object.entries(spec.env).filter(([k]) => k !== '' && !k.includes('=')).map(([k, v]) => `${k}=${v}`);
+  const args = [
+    '-c', STAGE1, 'ratchet-launch',
+    ...spec.cgroupProcFiles, '--',
+    STAGE2, priv, String(spec.uid), String(spec.gid),
+    envPath, spec.workDir, spec.stdin, spec.stdout, sameFile ? '' : spec.stderr, spec.openMode === 'append' ? 'a' : 't',
+    ...pairs, spec.scriptPath, ...spec.argv,
+  ];
+  let child;
+  try {
+    child = spawn('/bin/sh', args, {
+      cwd: '/',
+      env: {},
+      detached: true,
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
+  } catch (err) {
+    return failed(`spawn(/bin/sh): ${errText(err)}`);
+  }
+  const status = child.stdio[3] as Readable | null;
+  let text = '';
+  status?.setEncoding('utf8');
+  status?.on('data', (chunk: string) => {
+    if (text.length < 4096) text += chunk;
+  });
+  const ready = new Promise<void>((resolve) => {
+    if (status === null) resolve();
+    status?.on('end', resolve);
+    status?.on('close', resolve);
+    // a reset means the launcher is gone too
+    status?.on('error', () => resolve());
+  });
+  const exit = new Promise<LaunchExit>((resolve) => {
+    let spawnError: string | null = null;
+    child.on('error', (err) => {
+      spawnError = `spawn(/bin/sh): ${errText(err)}`;
+      // 'close' does not follow a failed spawn.
+      if (child.pid === undefined) {
+        status?.destroy();
+        resolve({ code: null, signal: null, launchError: spawnError });
+      }
+    });
+    child.on('close', (code, signal) => {
+      const msg = text.trim();
+      resolve({ code, signal: signalNumber(signal), launchError: spawnError ?? (msg === '' ? null : msg) });
+    });
+  });
+  return { pid: child.pid ?? null, ready, exit };
+}

@@ -1,0 +1,184 @@
+// ratchetd: the node agent. `ratchetd [-f ratchet.conf] -N NODE`.
+// Registers with the controller (listing the jobs it still runs or still has to report),
+// heartbeats, launches batch jobs through JobRunner (one cgroup per job), relays the
+// time-limit moment, and reports each completion with its evidence until the controller
+// acknowledges it (a controller that is down gets it after its restart).
+//
+// Protocol: POST /v1/launch (LaunchRequest), /v1/terminate, /v1/signal from the controller;
+// POST /v1/agent/{register,heartbeat,timelimit,complete} to it.
+
+import http from 'node:http';
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig } from '../core/config.ts';
+import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
+import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, TerminateRequest } from '../api/wire.ts';
+import { Router, HttpError, call } from '../lib/http.ts';
+import { confPath } from '../lib/conf-file.ts';
+import { detectCgroups } from './cgroup.ts';
+import type { CgroupDriver } from './cgroup.ts';
+import { JobRunner } from './job-runner.ts';
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function fatal(msg: string): never {
+  process.stderr.write(`ratchetd: fatal: ${msg}\n`);
+  process.exit(1);
+}
+
+class Agent {
+  private readonly runners = new Map<string, JobRunner>();
+  /** Completions not yet acknowledged by the controller. */
+  private readonly unacked = new Map<string, CompletionReport>();
+  private readonly started = Date.now();
+  private readonly ctlHost: string;
+
+  readonly cfg: RatchetConfig;
+  readonly node: NodeConfig;
+  readonly port: number;
+  readonly cgroups: CgroupDriver;
+
+  constructor(cfg: RatchetConfig, node: NodeConfig, port: number, cgroups: CgroupDriver) {
+    this.cfg = cfg;
+    this.node = node;
+    this.port = port;
+    this.cgroups = cgroups;
+    this.ctlHost = cfg.controlHost;
+  }
+
+  private headers(): Record<string, string> {
+    return { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
+  }
+
+  private toController<T>(path: string, body: unknown): Promise<T> {
+    return call<T>(this.ctlHost, this.cfg.controlPort, path, body, { headers: this.headers(), timeoutMs: 10_000 });
+  }
+
+  /** Keep calling until the controller answers 2xx. */
+  private async deliver(path: string, body: unknown): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await this.toController(path, body);
+        return;
+      } catch (e) {
+        if (e instanceof HttpError && e.status >= 400 && e.status < 500) return;
+        await delay(Math.min(2000, 25 * 2 ** i));
+      }
+    }
+  }
+
+  registration(): AgentRegister {
+    const running = [...this.runners.keys(), ...this.unacked.keys()].map((k) => {
+      const [jobId, attempt] = k.split('.').map(Number);
+      return { jobId: jobId ?? 0, attempt: attempt ?? 0 };
+    });
+    return {
+      node: this.node.name,
+      addr: this.node.addr ?? '127.0.0.1',
+      port: this.port,
+      cpus: this.node.cpus,
+      realMemory: this.node.realMemory,
+      bootTime: Date.now() - os.uptime() * 1000,
+      startTime: this.started,
+      os: `${os.type()} ${os.release()}`,
+      arch: os.arch() === 'x64' ? 'x86_64' : os.arch(),
+      running,
+    };
+  }
+
+  async register(): Promise<void> {
+    await this.deliver('/v1/agent/register', this.registration());
+  }
+
+  async heartbeats(): Promise<void> {
+    const every = Math.max(1, Math.min(30, Math.floor(this.cfg.slurmdTimeout / 3))) * 1000;
+    for (;;) {
+      await delay(every);
+      try {
+        const r = await this.toController<{ known: boolean }>('/v1/agent/heartbeat', { node: this.node.name });
+        if (!r.known) await this.register();
+      } catch {
+        // controller down: the next heartbeat retries; completions retry on their own
+      }
+    }
+  }
+
+  launch(l: LaunchRequest): void {
+    const key = `${l.job.id}.${l.attempt}`;
+    if (this.runners.has(key) || this.unacked.has(key)) return;
+    const runner = JobRunner.start({
+      launch: l,
+      node: this.node.name,
+      spoolDir: join(this.cfg.spoolDir, this.node.name),
+      cgroups: this.cgroups,
+      onTimeLimit: (at) => {
+        void this.deliver('/v1/agent/timelimit', { node: this.node.name, jobId: l.job.id, attempt: l.attempt, at });
+      },
+      onComplete: (done) => {
+        const report: CompletionReport = { node: this.node.name, jobId: l.job.id, attempt: l.attempt, ...done };
+        this.unacked.set(key, report);
+        this.runners.delete(key);
+        void this.deliver('/v1/agent/complete', report).then(() => this.unacked.delete(key));
+      },
+    });
+    this.runners.set(key, runner);
+  }
+
+  runner(jobId: number, attempt: number): JobRunner | undefined {
+    return this.runners.get(`${jobId}.${attempt}`);
+  }
+
+  routes(): Router {
+    const r = new Router();
+    r.on('GET', '/v1/ping', () => ({ ok: true, node: this.node.name }));
+    r.on('POST', '/v1/launch', (req) => {
+      const l = req.body as LaunchRequest;
+      if (typeof l !== 'object' || l === null || typeof l.attempt !== 'number' || typeof l.job !== 'object') {
+        throw new HttpError(400, { error: 'Unexpected message received' });
+      }
+      this.launch(l);
+      return { ok: true };
+    });
+    r.on('POST', '/v1/terminate', (req) => {
+      const t = req.body as TerminateRequest;
+      this.runner(t.jobId, t.attempt)?.terminate(t.cause, t.scope);
+      return { ok: true };
+    });
+    r.on('POST', '/v1/signal', (req) => {
+      const s = req.body as SignalRequest;
+      this.runner(s.jobId, s.attempt)?.signal(s.signal, s.scope);
+      return { ok: true };
+    });
+    return r;
+  }
+}
+
+export function main(argv: string[]): void {
+  const file = confPath(argv, process.env);
+  const ni = argv.indexOf('-N');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    fatal(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  const parsed = parseConfig(text, file);
+  if (!parsed.ok) fatal(parsed.error);
+  const cfg = parsed.config;
+  const name = ni >= 0 ? argv[ni + 1] : os.hostname().split('.')[0];
+  const node = cfg.nodes.find((n) => n.name === name);
+  if (node === undefined) fatal(`node ${name ?? ''} is not in ${file}`);
+  const port = node.port ?? cfg.agentPort;
+  const agent = new Agent(cfg, node, port, detectCgroups());
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, agent.routes().listener());
+  server.on('error', (e) => fatal(`cannot listen on port ${port}: ${e.message}`));
+  server.listen(port, node.addr ?? '0.0.0.0', () => {
+    process.stderr.write(`ratchetd ${node.name}: listening on port ${port}\n`);
+    void agent.register();
+    void agent.heartbeats();
+  });
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
+}
+

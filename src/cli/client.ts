@@ -1,0 +1,72 @@
+// The CLI's connection to the controller: read ratchet.conf (RATCHET_CONF), state who we
+// are, and turn transport failures into Slurm-style messages.
+
+import { readFileSync } from 'node:fs';
+import { parseConfig } from '../core/config.ts';
+import type { RatchetConfig } from '../core/config-model.ts';
+import { call, HttpError } from '../lib/http.ts';
+import { confPath } from '../lib/conf-file.ts';
+import type { ErrorBody } from '../api/wire.ts';
+
+export class CliError extends Error {
+  readonly lines: string[];
+  readonly code: number;
+
+  constructor(lines: string[], code: number) {
+    super(lines.join('\n'));
+    this.lines = lines;
+    this.code = code;
+  }
+}
+
+let cached: RatchetConfig | null = null;
+
+export function config(prog: string): RatchetConfig {
+  if (cached !== null) return cached;
+  const file = confPath([], process.env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new CliError([`${prog}: error: Unable to read configuration file ${file} (set RATCHET_CONF)`], 1);
+  }
+  const parsed = parseConfig(text, file);
+  if (!parsed.ok) throw new CliError([`${prog}: error: ${parsed.error}`], 1);
+  cached = parsed.config;
+  return cached;
+}
+
+function identity(): Record<string, string> {
+  return { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
+}
+
+/** Call the controller. Controller errors come back as ErrorBody; no controller -> CliError. */
+export async function request<T>(prog: string, path: string, body?: unknown): Promise<T> {
+  const cfg = config(prog);
+  try {
+    return await call<T>(cfg.controlHost, cfg.controlPort, path, body, { headers: identity(), keepAlive: false, timeoutMs: 60_000 });
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
+  }
+}
+
+export function errorBody(e: unknown): ErrorBody | null {
+  if (e instanceof HttpError && typeof e.body === 'object' && e.body !== null && 'error' in e.body) return e.body as ErrorBody;
+  return null;
+}
+
+/** Run a command main: print CliErrors the Slurm way and set the exit code. */
+export async function runCli(fn: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await fn();
+    if (typeof code === 'number') process.exitCode = code;
+  } catch (e) {
+    if (e instanceof CliError) {
+      if (e.lines.length > 0) process.stderr.write(`${e.lines.join('\n')}\n`);
+      process.exitCode = e.code;
+      return;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,69 @@
+// Controller -> agent calls. Launch is retried until the agent answers (it deduplicates by
+// job and attempt, so a retry after a lost answer is harmless); terminate and signal are
+// retried a few times. A call to an agent that is not registered waits for it to register:
+// reconciliation at registration relaunches what it never received.
+
+import type { Job } from '../core/job.ts';
+import type { SignalRequest, TerminateRequest } from '../api/wire.ts';
+import { call } from '../lib/http.ts';
+import type { Controller } from './controller.ts';
+import { authHeaders } from './auth.ts';
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class AgentClient {
+  private readonly ctl: Controller;
+
+  constructor(ctl: Controller) {
+    this.ctl = ctl;
+  }
+
+  private endpoint(node: string): { host: string; port: number } | null {
+    const e = this.ctl.nodes.nodes.get(node);
+    if (e === undefined || !e.registered || e.addr === null || e.port === null) return null;
+    return { host: e.addr, port: e.port };
+  }
+
+  private async post(node: string, path: string, body: unknown, tries: number): Promise<boolean> {
+    for (let i = 0; i < tries; i++) {
+      const ep = this.endpoint(node);
+      if (ep !== null) {
+        try {
+          await call(ep.host, ep.port, path, body, { headers: authHeaders(this.ctl.cfg), timeoutMs: 5000 });
+          return true;
+        } catch {
+          // fall through to retry
+        }
+      }
+      await delay(Math.min(2000, 50 * 2 ** i));
+    }
+    return false;
+  }
+
+  launch(job: Job): void {
+    const node = job.nodeList[0];
+    if (node === undefined) return;
+    const attempt = job.attempt;
+    void (async () => {
+      for (;;) {
+        const cur = this.ctl.get(job.id);
+        if (cur === undefined || cur.attempt !== attempt || cur.state !== 'RUNNING') return;
+        if (await this.post(node, '/v1/launch', this.ctl.launchRequest(cur), 5)) return;
+      }
+    })();
+  }
+
+  terminate(job: Job, cause: TerminateRequest['cause'], scope: 'batch' | 'all'): void {
+    const node = job.nodeList[0];
+    if (node === undefined) return;
+    const body: TerminateRequest = { jobId: job.id, attempt: job.attempt, cause, scope };
+    void this.post(node, '/v1/terminate', body, 8);
+  }
+
+  signal(job: Job, signal: number, scope: 'batch' | 'all'): void {
+    const node = job.nodeList[0];
+    if (node === undefined) return;
+    const body: SignalRequest = { jobId: job.id, attempt: job.attempt, signal, scope };
+    void this.post(node, '/v1/signal', body, 5);
+  }
+}

@@ -1,0 +1,240 @@
+// ratchetctld's heart: the live job table, every state change through applyEvent, the
+// group-committed store, and the side effects that follow a committed change (launch,
+// terminate, signal). Side effects run only after the change is durable and are safe to
+// repeat: an agent deduplicates launches by (job, attempt) and ignores stale terminates.
+//
+// Protocol: see routes.ts (CLI and agents) and agent-client.ts (controller -> agent).
+// Test hooks: none beyond the config; tests drive it through the HTTP API.
+
+import type { RatchetConfig } from '../core/config-model.ts';
+import type { Job, JobId, UserIdentity } from '../core/job.ts';
+import { asJobId } from '../core/job.ts';
+import { applyEvent } from '../core/job-machine.ts';
+import type { JobEvent, TransitionError } from '../core/job-machine.ts';
+import { isFinished } from '../core/job-state.ts';
+import { expandPattern } from '../core/output-pattern.ts';
+import { batchJobEnv } from '../core/job-env.ts';
+import { basicPriority } from '../core/priority.ts';
+import type { CompletionReport, LaunchRequest, SubmitRequest, SubmitResponse, TimeLimitReport, ErrorBody } from '../api/wire.ts';
+import { SlurmError } from '../api/wire.ts';
+import { Store } from './store.ts';
+import { NodeRegistry, holdsResources } from './nodes.ts';
+import { resolveSubmit, newJob } from './submit.ts';
+import { AgentClient } from './agent-client.ts';
+import { SchedulerLoop } from './scheduler-loop.ts';
+
+export class ControllerError extends Error {
+  readonly body: ErrorBody;
+  readonly status: number;
+
+  constructor(body: ErrorBody, status = 400) {
+    super(body.error);
+    this.body = body;
+    this.status = status;
+  }
+}
+
+const TRANSITION_ERROR: Record<TransitionError, SlurmError> = {
+  not_pending: SlurmError.JobNotPending,
+  not_running: SlurmError.JobNotRunning,
+  already_done: SlurmError.AlreadyDone,
+  stale_attempt: SlurmError.AlreadyDone,
+  pending: SlurmError.JobPending,
+};
+
+export class Controller {
+  readonly jobs = new Map<number, Job>();
+  readonly nodes: NodeRegistry;
+  readonly store: Store;
+  readonly agents: AgentClient;
+  readonly sched: SchedulerLoop;
+  private timer: NodeJS.Timeout | null = null;
+
+  readonly cfg: RatchetConfig;
+  readonly clock: () => number;
+
+  constructor(cfg: RatchetConfig, clock: () => number = Date.now) {
+    this.cfg = cfg;
+    this.clock = clock;
+    this.store = new Store(cfg.stateSaveLocation);
+    this.nodes = new NodeRegistry(cfg);
+    this.agents = new AgentClient(this);
+    this.sched = new SchedulerLoop(this);
+    const now = clock();
+    for (const job of this.store.loadLive(now - cfg.minJobAge * 1000)) this.jobs.set(job.id, job);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref();
+    this.sched.request();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.store.close();
+  }
+
+  get(id: number): Job | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Apply an event, queue it for the store, and return the new job or the refusal. */
+  apply(id: number, ev: JobEvent): { ok: true; job: Job; before: Job } | { ok: false; error: TransitionError } {
+    const before = this.jobs.get(id);
+    if (before === undefined) return { ok: false, error: 'already_done' };
+    const r = applyEvent(before, ev);
+    if (!r.ok) return r;
+    if (r.job !== before) {
+      this.jobs.set(id, r.job);
+      this.store.write(r.job, ev.kind, ev.at, eventData(ev));
+    }
+    return { ok: true, job: r.job, before };
+  }
+
+  async submit(r: SubmitRequest, user: UserIdentity): Promise<SubmitResponse> {
+    const now = this.clock();
+    const resolved = resolveSubmit(this.cfg, r);
+    // Slurm consumes a job id even for a submission it rejects after parsing.
+    const id = asJobId(this.store.allocateJobId());
+    if (!resolved.ok) {
+      await this.store.flush();
+      throw new ControllerError(resolved.error);
+    }
+    const job = newJob(id, resolved.req, user, now, r.hold, resolved.reason);
+    if (r.testOnly) {
+      await this.store.flush();
+      const nodes = job.req.nodes;
+      const pick = [...this.nodes.nodes.keys()].slice(0, nodes).join(',');
+      return { jobId: id, testOnly: { startTime: now, cpus: job.allocCpus, nodes: pick, partition: job.req.partition } };
+    }
+    this.jobs.set(id, job);
+    this.store.write(job, 'submit', now, { user: user.name }, true);
+    await this.store.flush();
+    this.sched.request();
+    return { jobId: id };
+  }
+
+  /** scancel without --signal: pending jobs end now, running ones get the KillWait sequence. */
+  async cancel(id: number, uid: number, scope: 'batch' | 'all'): Promise<SlurmError | null> {
+    const job = this.jobs.get(id);
+    if (job === undefined) return SlurmError.InvalidJobId;
+    const r = this.apply(id, { kind: 'cancel', at: this.clock(), uid });
+    if (!r.ok) return TRANSITION_ERROR[r.error];
+    await this.store.flush();
+    if (r.before.state === 'RUNNING' || r.before.state === 'SUSPENDED') {
+      this.agents.terminate(r.job, 'cancel', scope);
+    }
+    this.sched.request();
+    return null;
+  }
+
+  /** scancel --signal: deliver without cancelling. */
+  signal(id: number, sig: number, scope: 'batch' | 'all'): SlurmError | null {
+    const job = this.jobs.get(id);
+    if (job === undefined) return SlurmError.InvalidJobId;
+    if (isFinished(job.state) || job.flags.includes('COMPLETING')) return SlurmError.AlreadyDone;
+    if (job.state === 'PENDING') return SlurmError.JobPending;
+    this.agents.signal(job, sig, scope);
+    return null;
+  }
+
+  async hold(id: number, by: 'user' | 'admin'): Promise<SlurmError | null> {
+    if (!this.jobs.has(id)) return SlurmError.InvalidJobId;
+    const r = this.apply(id, { kind: 'hold', at: this.clock(), by });
+    if (!r.ok) return r.error === 'already_done' ? SlurmError.JobFinished : TRANSITION_ERROR[r.error];
+    await this.store.flush();
+    return null;
+  }
+
+  async release(id: number): Promise<SlurmError | null> {
+    if (!this.jobs.has(id)) return SlurmError.InvalidJobId;
+    const r = this.apply(id, { kind: 'release', at: this.clock(), priority: basicPriority(id) });
+    if (!r.ok) return r.error === 'already_done' ? SlurmError.JobFinished : TRANSITION_ERROR[r.error];
+    await this.store.flush();
+    this.sched.request();
+    return null;
+  }
+
+  async completion(rep: CompletionReport): Promise<void> {
+    const r = this.apply(rep.jobId, {
+      kind: 'complete', at: this.clock(), attempt: rep.attempt, evidence: rep.evidence, steps: rep.steps,
+    });
+    await this.store.flush();
+    if (r.ok) {
+      const e = this.nodes.nodes.get(rep.node);
+      if (e) e.lastBusy = this.clock();
+      this.sched.request();
+    }
+  }
+
+  async timeLimit(rep: TimeLimitReport): Promise<void> {
+    this.apply(rep.jobId, { kind: 'time_limit', at: rep.at, attempt: rep.attempt });
+    await this.store.flush();
+  }
+
+  /** What the agent needs to run the job: resolved paths and the SLURM_* environment. */
+  launchRequest(job: Job): LaunchRequest {
+    const node = job.nodeList[0] ?? '';
+    const ctx = {
+      jobId: job.id, arrayJobId: null, arrayTaskId: null, jobName: job.req.name, user: job.user.name,
+      node, restarts: job.restarts, workDir: job.req.workDir,
+    };
+    const stdout = expandPattern(job.req.stdout, ctx);
+    const stderr = job.req.stderr === null ? stdout : expandPattern(job.req.stderr, ctx);
+    const stdin = expandPattern(job.req.stdin, ctx);
+    const memBytes = job.allocMem > 0 ? job.allocMem * 1024 * 1024 : null;
+    return {
+      job: { ...job, req: { ...job.req, script: job.req.script || this.store.script(job.id) } },
+      attempt: job.attempt,
+      killWait: this.cfg.killWait,
+      env: batchJobEnv(job, { clusterName: this.cfg.clusterName, node }),
+      memLimitBytes: memBytes,
+      cpus: job.allocCpus,
+      stdout,
+      stderr,
+      stdin,
+      user: job.user,
+    };
+  }
+
+  /** Periodic housekeeping: time-limit backstop, node timeouts, MinJobAge purge. */
+  tick(): void {
+    const now = this.clock();
+    for (const job of this.jobs.values()) {
+      if (job.state === 'RUNNING' && job.endTime !== null && job.req.timeLimit !== null) {
+        // The agent enforces the limit on time; this catches an agent that stayed silent.
+        const grace = (this.cfg.killWait + 10) * 1000;
+        if (now > job.endTime + grace) {
+          const r = this.apply(job.id, { kind: 'time_limit', at: job.endTime, attempt: job.attempt });
+          if (r.ok) this.agents.terminate(r.job, 'timeout', 'all');
+        }
+      }
+      if (isFinished(job.state) && !holdsResources(job) && job.endTime !== null &&
+          now - job.endTime > this.cfg.minJobAge * 1000) {
+        this.jobs.delete(job.id);
+      }
+    }
+    const down = this.nodes.checkTimeouts(now);
+    if (down.length > 0) this.sched.request();
+    this.sched.request();
+  }
+
+  jobById(id: JobId): Job | undefined {
+    return this.jobs.get(id);
+  }
+}
+
+function eventData(ev: JobEvent): unknown {
+  switch (ev.kind) {
+    case 'start': return { nodes: ev.nodes, cpus: ev.cpus, mem: ev.mem };
+    case 'complete': return { attempt: ev.attempt, evidence: ev.evidence };
+    case 'cancel': return { uid: ev.uid };
+    case 'time_limit': return { attempt: ev.attempt };
+    case 'launch_failed': return { message: ev.message };
+    case 'hold': return { by: ev.by };
+    case 'requeue': return { hold: ev.hold };
+    case 'pending_reason': return { reason: ev.reason };
+    case 'release': return null;
+  }
+}

@@ -1,0 +1,189 @@
+// The controller's HTTP routes (all JSON, under /v1). CLI routes identify the caller
+// through auth.ts; agent routes must come from an agent of a configured node.
+
+import type { Job } from '../core/job.ts';
+import type { UserIdentity } from '../core/job.ts';
+import { parseStateName } from '../core/job-state.ts';
+import type {
+  AgentRegister, CancelRequest, CancelResult, CompletionReport, JobsResponse, PartitionInfo, TimeLimitReport,
+} from '../api/wire.ts';
+import { SlurmError } from '../api/wire.ts';
+import { invalidSubmitField, isIntArray } from '../api/validate.ts';
+import { HttpError, Router } from '../lib/http.ts';
+import { uidOf } from '../lib/users.ts';
+import type { Controller } from './controller.ts';
+import { ControllerError } from './controller.ts';
+import { identify, isOperator } from './auth.ts';
+import { partitionNodes } from './submit.ts';
+
+const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
+
+function obj(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('expected a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function mayControl(ctl: Controller, who: UserIdentity, job: Job): boolean {
+  return job.user.uid === who.uid || isOperator(ctl.cfg, who);
+}
+
+export function controllerRoutes(ctl: Controller): Router {
+  const r = new Router();
+
+  r.on('GET', '/v1/ping', () => ({ ok: true, cluster: ctl.cfg.clusterName }));
+
+  r.on('POST', '/v1/submit', async (req) => {
+    const who = identify(ctl.cfg, req.headers);
+    const badField = invalidSubmitField(req.body);
+    if (badField !== null) throw bad(`invalid field: ${badField}`);
+    try {
+      return await ctl.submit(req.body as Parameters<Controller['submit']>[0], who);
+    } catch (e) {
+      if (e instanceof ControllerError) throw new HttpError(e.status, e.body);
+      throw e;
+    }
+  });
+
+  r.on('GET', '/v1/jobs', (req): JobsResponse => {
+    identify(ctl.cfg, req.headers);
+    const ids = req.query.get('ids');
+    const want = ids ? new Set(ids.split(',').map(Number)) : null;
+    const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id));
+    return { now: ctl.clock(), jobs };
+  });
+
+  r.on('GET', '/v1/acct', (req) => {
+    identify(ctl.cfg, req.headers);
+    const num = (k: string): number | null => {
+      const v = req.query.get(k);
+      return v === null || v === '' ? null : Number(v);
+    };
+    const ids = req.query.get('ids');
+    const idList = ids ? ids.split(',').map(Number).filter(Number.isInteger) : null;
+    const stored = ctl.store.accounting({ ids: idList, start: num('start'), end: num('end'), uid: num('uid') });
+    // Live jobs are fresher than their last committed row.
+    const jobs = stored.map((j) => ctl.jobs.get(j.id) ?? j);
+    return { now: ctl.clock(), jobs };
+  });
+
+  r.on('POST', '/v1/cancel', async (req) => {
+    const who = identify(ctl.cfg, req.headers);
+    const b = obj(req.body) as Partial<CancelRequest>;
+    if (!isIntArray(b.ids)) throw bad('ids');
+    const signal = b.signal ?? null;
+    if (signal !== null && (typeof signal !== 'number' || !Number.isInteger(signal) || signal < 0 || signal > 64)) throw bad('signal');
+    let ids = b.ids;
+    if (ids.length === 0) ids = filterJobs(ctl, b);
+    const scope = b.full === true ? 'all' : 'batch';
+    const results: CancelResult[] = [];
+    for (const id of ids) {
+      const job = ctl.get(id);
+      if (job === undefined) {
+        results.push({ id, error: SlurmError.InvalidJobId });
+        continue;
+      }
+      if (!mayControl(ctl, who, job)) {
+        results.push({ id, error: SlurmError.AccessDenied });
+        continue;
+      }
+      const error = signal === null ? await ctl.cancel(id, who.uid, scope)
+        : ctl.signal(id, signal, b.batch === true || b.full === true ? (b.full === true ? 'all' : 'batch') : 'all');
+      results.push({ id, error });
+    }
+    return { results };
+  });
+
+  r.on('POST', '/v1/hold', async (req) => {
+    const who = identify(ctl.cfg, req.headers);
+    const b = obj(req.body);
+    if (!isIntArray(b.ids)) throw bad('ids');
+    const results: CancelResult[] = [];
+    for (const id of b.ids) {
+      const job = ctl.get(id);
+      if (job !== undefined && !mayControl(ctl, who, job)) {
+        results.push({ id, error: SlurmError.AccessDenied });
+        continue;
+      }
+      let error: SlurmError | null;
+      if (b.release === true) {
+        error = job?.held === 'admin' && !isOperator(ctl.cfg, who) ? SlurmError.AccessDenied : await ctl.release(id);
+      } else {
+        const by = b.user === true || !isOperator(ctl.cfg, who) ? 'user' : 'admin';
+        error = await ctl.hold(id, by);
+      }
+      results.push({ id, error });
+    }
+    return { results };
+  });
+
+  r.on('GET', '/v1/nodes', () => ({ now: ctl.clock(), nodes: ctl.nodes.info(ctl.jobs.values()) }));
+
+  r.on('GET', '/v1/partitions', () => {
+    const partitions: PartitionInfo[] = ctl.cfg.partitions.map((p) => {
+      const nodes = partitionNodes(ctl.cfg, p);
+      return {
+        name: p.name, nodes: [...p.nodes], isDefault: p.isDefault, maxTime: p.maxTime, defaultTime: p.defaultTime,
+        state: p.state, totalCpus: nodes.reduce((a, n) => a + n.cpus, 0), totalMem: nodes.reduce((a, n) => a + n.realMemory, 0),
+      };
+    });
+    return { now: ctl.clock(), partitions };
+  });
+
+  r.on('GET', '/v1/config', () => ({ now: ctl.clock(), config: ctl.cfg }));
+
+  // ---- agents ----
+  r.on('POST', '/v1/agent/register', (req) => {
+    identify(ctl.cfg, req.headers);
+    const b = obj(req.body) as unknown as AgentRegister;
+    if (typeof b.node !== 'string' || typeof b.port !== 'number' || !Array.isArray(b.running)) throw bad('register');
+    const e = ctl.nodes.register(b, ctl.clock());
+    if (e === null) throw new HttpError(400, { error: SlurmError.InvalidNodeName });
+    reconcile(ctl, b);
+    ctl.sched.request();
+    return { ok: true };
+  });
+
+  r.on('POST', '/v1/agent/heartbeat', (req) => {
+    const b = obj(req.body);
+    if (typeof b.node !== 'string') throw bad('node');
+    return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock()) };
+  });
+
+  r.on('POST', '/v1/agent/complete', async (req) => {
+    const b = obj(req.body) as unknown as CompletionReport;
+    if (typeof b.jobId !== 'number' || typeof b.attempt !== 'number' || typeof b.evidence !== 'object') throw bad('complete');
+    await ctl.completion(b);
+    return { ok: true };
+  });
+
+  r.on('POST', '/v1/agent/timelimit', async (req) => {
+    const b = obj(req.body) as unknown as TimeLimitReport;
+    if (typeof b.jobId !== 'number' || typeof b.attempt !== 'number' || typeof b.at !== 'number') throw bad('timelimit');
+    await ctl.timeLimit(b);
+    return { ok: true };
+  });
+
+  return r;
+}
+
+/** Jobs the controller started on this node that the agent does not know: launch them again. */
+function reconcile(ctl: Controller, reg: AgentRegister): void {
+  const known = new Set(reg.running.map((x) => `${x.jobId}.${x.attempt}`));
+  for (const job of ctl.jobs.values()) {
+    if (job.state !== 'RUNNING' || job.nodeList[0] !== reg.node) continue;
+    if (!known.has(`${job.id}.${job.attempt}`)) ctl.agents.launch(job);
+  }
+}
+
+function filterJobs(ctl: Controller, b: Partial<CancelRequest>): number[] {
+  const states = (b.states ?? []).map((s) => parseStateName(s));
+  const uid = b.user ? uidOf(b.user) : undefined;
+  return [...ctl.jobs.values()].filter((j) => {
+    if (j.state !== 'PENDING' && j.state !== 'RUNNING' && j.state !== 'SUSPENDED') return false;
+    if (b.user && j.user.uid !== uid) return false;
+    if (b.name && j.req.name !== b.name) return false;
+    if (b.partition && j.req.partition !== b.partition) return false;
+    if (states.length > 0 && !states.includes(j.state)) return false;
+    return true;
+  }).map((j) => j.id);
+}

@@ -1,0 +1,79 @@
+// Runs the pure scheduler pass on every submit and completion (coalesced into one pass per
+// event-loop turn) and on the controller's 1 s tick, then starts what it placed: the
+// start is committed first, the launch is sent after, so a controller crash can never
+// make a job run twice (the agent deduplicates a relaunch of the same attempt).
+
+import type { Job } from '../core/job.ts';
+import type { Reason } from '../core/reason.ts';
+import { schedule } from '../sched/schedule.ts';
+import type { SchedJob, SchedNode, SchedPartition } from '../sched/schedule.ts';
+import type { Controller } from './controller.ts';
+import { cpusPerNode, memPerNodeOf } from './submit.ts';
+
+/** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
+const STICKY: ReadonlySet<Reason> = new Set<Reason>([
+  'JobHeldUser', 'JobHeldAdmin', 'PartitionNodeLimit', 'PartitionConfig', 'PartitionTimeLimit',
+  'Dependency', 'DependencyNeverSatisfied', 'BeginTime', 'JobArrayTaskLimit',
+]);
+
+export class SchedulerLoop {
+  private pending = false;
+  passes = 0;
+
+  private readonly ctl: Controller;
+
+  constructor(ctl: Controller) {
+    this.ctl = ctl;
+  }
+
+  request(): void {
+    if (this.pending) return;
+    this.pending = true;
+    setImmediate(() => {
+      this.pending = false;
+      void this.pass().catch((e: unknown) => {
+        process.stderr.write(`ratchetctld: scheduler pass failed: ${String(e)}\n`);
+      });
+    });
+  }
+
+  private eligible(job: Job): boolean {
+    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason);
+  }
+
+  async pass(): Promise<void> {
+    this.passes++;
+    const ctl = this.ctl;
+    const now = ctl.clock();
+    const candidates: SchedJob[] = [];
+    for (const job of ctl.jobs.values()) {
+      if (!this.eligible(job)) continue;
+      candidates.push({
+        id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
+        cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
+      });
+    }
+    if (candidates.length === 0) return;
+    const use = ctl.nodes.usage(ctl.jobs.values());
+    const nodes: SchedNode[] = [...ctl.nodes.nodes.values()].map((e) => ({
+      name: e.cfg.name, cpus: e.cfg.cpus, mem: e.cfg.realMemory,
+      allocCpus: use.get(e.cfg.name)?.cpus ?? 0, allocMem: use.get(e.cfg.name)?.mem ?? 0,
+      available: ctl.nodes.usable(e.cfg.name),
+    }));
+    const parts: SchedPartition[] = ctl.cfg.partitions.map((p) => ({
+      name: p.name, nodes: p.nodes, up: p.state === 'UP', priorityTier: p.priorityTier,
+    }));
+    const result = schedule(candidates, nodes, parts);
+    const started: Job[] = [];
+    for (const a of result.assignments) {
+      const r = ctl.apply(a.jobId, {
+        kind: 'start', at: now, nodes: a.nodes, cpus: a.cpusPerNode * a.nodes.length, mem: a.memPerNode,
+      });
+      if (r.ok) started.push(r.job);
+    }
+    for (const [id, reason] of result.reasons) ctl.apply(id, { kind: 'pending_reason', at: now, reason });
+    if (started.length === 0) return;
+    await ctl.store.flush();
+    for (const job of started) ctl.agents.launch(job);
+  }
+}

@@ -1,0 +1,202 @@
+// Persistent state: embedded SQLite (node:sqlite) in WAL mode under StateSaveLocation.
+//
+// Every accepted change is an event appended in the same transaction that rewrites the
+// job's row. Changes are group-committed: callers queue writes synchronously and await
+// flush(); one transaction (one fsync) covers everything queued in the same event-loop
+// turn, and a request is acknowledged only after its transaction committed. On restart
+// the controller rebuilds its live state from the rows; nothing acknowledged is lost.
+//
+// Test hooks: the file is `<dir>/ratchet.db`; `RATCHET_STORE_SYNC=normal` trades power-loss
+// durability for speed (process crashes are still safe in WAL mode).
+
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Job, JobId } from '../core/job.ts';
+import { isFinished } from '../core/job-state.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+  id INTEGER PRIMARY KEY,
+  uid INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  finished INTEGER NOT NULL,
+  submit_time INTEGER NOT NULL,
+  start_time INTEGER,
+  end_time INTEGER,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_live ON jobs(finished, end_time);
+CREATE INDEX IF NOT EXISTS jobs_end ON jobs(end_time);
+CREATE INDEX IF NOT EXISTS jobs_uid ON jobs(uid);
+CREATE TABLE IF NOT EXISTS scripts (id INTEGER PRIMARY KEY, script TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT
+);
+CREATE INDEX IF NOT EXISTS events_job ON events(job_id);
+`;
+
+interface PendingWrite {
+  job: Job;
+  kind: string;
+  at: number;
+  data: unknown;
+  script: boolean;
+}
+
+export class Store {
+  private readonly db: DatabaseSync;
+  private readonly upsert: StatementSync;
+  private readonly addEvent: StatementSync;
+  private readonly addScript: StatementSync;
+  private readonly setMeta: StatementSync;
+  private queue: PendingWrite[] = [];
+  private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+  private nextId = 1;
+
+  constructor(dir: string) {
+    mkdirSync(dir, { recursive: true });
+    this.db = new DatabaseSync(join(dir, 'ratchet.db'));
+    const sync = process.env.RATCHET_STORE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
+    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${sync}; PRAGMA busy_timeout=5000;`);
+    this.db.exec(SCHEMA);
+    this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET state=excluded.state, finished=excluded.finished, name=excluded.name,
+        submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data`);
+    this.addEvent = this.db.prepare('INSERT INTO events (job_id, at, kind, data) VALUES (?, ?, ?, ?)');
+    this.addScript = this.db.prepare('INSERT OR REPLACE INTO scripts (id, script) VALUES (?, ?)');
+    this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)');
+    const row = this.db.prepare("SELECT v FROM meta WHERE k = 'next_job_id'").get() as { v: string } | undefined;
+    const max = this.db.prepare('SELECT MAX(id) AS m FROM jobs').get() as { m: number | null };
+    this.nextId = Math.max(row ? Number(row.v) : 1, (max.m ?? 0) + 1);
+  }
+
+  /** Allocate a job id. It is made durable by the transaction that writes the job. */
+  allocateJobId(): number {
+    return this.nextId++;
+  }
+
+  peekNextJobId(): number {
+    return this.nextId;
+  }
+
+  /** Queue a job row rewrite plus its event; `script` also stores the batch script once. */
+  write(job: Job, kind: string, at: number, data: unknown = null, script = false): void {
+    this.queue.push({ job, kind, at, data, script });
+    this.schedule();
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  flush(): Promise<void> {
+    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.commitNow());
+  }
+
+  /** Commit the queue in one transaction. Synchronous; also used at shutdown. */
+  commitNow(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    const waiters = this.waiters;
+    this.queue = [];
+    this.waiters = [];
+    try {
+      if (batch.length > 0) {
+        this.db.exec('BEGIN');
+        try {
+          // Only the last row image of a job in this batch needs writing; every event is kept.
+          const last = new Map<number, Job>();
+          for (const w of batch) {
+            last.set(w.job.id, w.job);
+            this.addEvent.run(w.job.id, w.at, w.kind, w.data === null ? null : JSON.stringify(w.data));
+            if (w.script) this.addScript.run(w.job.id, w.job.req.script);
+          }
+          for (const job of last.values()) this.writeRow(job);
+          this.setMeta.run('next_job_id', String(this.nextId));
+          this.db.exec('COMMIT');
+        } catch (e) {
+          this.db.exec('ROLLBACK');
+          throw e;
+        }
+      }
+      for (const w of waiters) w.resolve();
+    } catch (e) {
+      for (const w of waiters) w.reject(e);
+    }
+  }
+
+  private writeRow(job: Job): void {
+    const data = JSON.stringify({ ...job, req: { ...job.req, script: '' } });
+    this.upsert.run(job.id, job.user.uid, job.req.name, job.state, isFinished(job.state) && job.flags.length === 0 ? 1 : 0,
+      job.submitTime, job.startTime, job.endTime, data);
+  }
+
+  private hydrate(data: string, withScript: boolean): Job {
+    const job = JSON.parse(data) as Job;
+    if (!withScript) return job;
+    const s = this.db.prepare('SELECT script FROM scripts WHERE id = ?').get(job.id) as { script: string } | undefined;
+    return { ...job, req: { ...job.req, script: s?.script ?? '' } };
+  }
+
+  /** The live view after a restart: unfinished jobs (with scripts) and recently finished ones. */
+  loadLive(finishedSince: number): Job[] {
+    const rows = this.db.prepare('SELECT data, finished FROM jobs WHERE finished = 0 OR end_time >= ? ORDER BY id')
+      .all(finishedSince) as { data: string; finished: number }[];
+    return rows.map((r) => this.hydrate(r.data, r.finished === 0));
+  }
+
+  script(id: JobId): string {
+    const s = this.db.prepare('SELECT script FROM scripts WHERE id = ?').get(id) as { script: string } | undefined;
+    return s?.script ?? '';
+  }
+
+  /** Accounting query: jobs by id, or every job that was active in [start, end]. */
+  accounting(q: { ids: number[] | null; start: number | null; end: number | null; uid: number | null }): Job[] {
+    const where: string[] = [];
+    const args: (number | string)[] = [];
+    if (q.ids !== null && q.ids.length > 0) {
+      where.push(`id IN (${q.ids.map(() => '?').join(',')})`);
+      args.push(...q.ids);
+    }
+    if (q.start !== null) {
+      where.push('(end_time IS NULL OR end_time >= ?)');
+      args.push(q.start);
+    }
+    if (q.end !== null) {
+      where.push('submit_time <= ?');
+      args.push(q.end);
+    }
+    if (q.uid !== null) {
+      where.push('uid = ?');
+      args.push(q.uid);
+    }
+    const sql = `SELECT data FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as Job);
+  }
+
+  eventCount(jobId: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE job_id = ?').get(jobId) as { n: number }).n;
+  }
+
+  close(): void {
+    this.commitNow();
+    this.db.close();
+  }
+}

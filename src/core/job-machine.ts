@@ -1,0 +1,278 @@
+// The job lifecycle as a transition table plus an event union. applyEvent is pure: the
+// controller feeds it events (with `now` inside them) and persists what comes back; an
+// event that does not apply to the job's state comes back as a value, never a throw.
+//
+// Why a run ended is evidence on the run (exit status, signal, oom_kill count, whether the
+// time limit fired); the terminal state and reason are derived from it in classifyRun().
+
+import type { ExitStatus, Job, RunEvidence, RunRecord, StepRecord } from './job.ts';
+import { EXIT_OK } from './job.ts';
+import type { JobFlag, JobState } from './job-state.ts';
+import { isFinished } from './job-state.ts';
+import type { Reason } from './reason.ts';
+
+export type JobEvent =
+  | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
+  | { kind: 'launch_failed'; at: number; message: string }
+  | { kind: 'pending_reason'; at: number; reason: Reason }
+  | { kind: 'cancel'; at: number; uid: number }
+  | { kind: 'time_limit'; at: number; attempt: number }
+  | { kind: 'complete'; at: number; attempt: number; evidence: RunEvidence; steps: readonly StepRecord[] }
+  | { kind: 'hold'; at: number; by: 'user' | 'admin' }
+  | { kind: 'release'; at: number; priority: number }
+  | { kind: 'requeue'; at: number; hold: boolean };
+
+export type ApplyResult =
+  | { ok: true; job: Job }
+  | { ok: false; error: TransitionError };
+
+export type TransitionError =
+  | 'not_pending'
+  | 'not_running'
+  | 'already_done'
+  | 'stale_attempt'
+  | 'pending';
+
+/** Exit code Slurm reports for an OOM: the batch step's status is SIG_OOM (0x80|125). */
+export const OOM_EXIT: ExitStatus = { code: 0, signal: 125 };
+
+export interface Verdict {
+  state: JobState;
+  reason: Reason;
+  stateDesc: string | null;
+  exitCode: ExitStatus;
+}
+
+/** Classify a run that ended on its own (not cancelled, not timed out by the controller). */
+export function classifyRun(ev: RunEvidence): Verdict {
+  const exit = waitExit(ev);
+  if (ev.launchError !== null) {
+    return { state: 'FAILED', reason: 'JobLaunchFailure', stateDesc: null, exitCode: { code: 1, signal: 0 } };
+  }
+  // OOM wins over the script's own status: a script that catches the kill and exits 0 is
+  // still OUT_OF_MEMORY (Slurm: the step's oom_kill counter makes the batch rc SIG_OOM).
+  if (ev.oomKills > 0) return { state: 'OUT_OF_MEMORY', reason: 'OutOfMemory', stateDesc: null, exitCode: OOM_EXIT };
+  if (ev.timeLimitAt !== null) return { state: 'TIMEOUT', reason: 'TimeLimit', stateDesc: null, exitCode: exit };
+  if (exit.signal !== 0) {
+    // Slurm 22.05 reports a batch shell killed by a signal as JobLaunchFailure (golden c2).
+    return { state: 'FAILED', reason: 'JobLaunchFailure', stateDesc: null, exitCode: exit };
+  }
+  if (exit.code !== 0) return { state: 'FAILED', reason: 'NonZeroExitCode', stateDesc: null, exitCode: exit };
+  return { state: 'COMPLETED', reason: 'None', stateDesc: null, exitCode: EXIT_OK };
+}
+
+export function waitExit(ev: RunEvidence): ExitStatus {
+  if (ev.signal !== null && ev.signal !== 0) return { code: 0, signal: ev.signal };
+  return { code: ev.exitCode ?? 0, signal: 0 };
+}
+
+/** DerivedExitCode: the worst srun step (batch and extern steps excluded; an OOM step wins). */
+export function derivedExit(steps: readonly StepRecord[]): ExitStatus {
+  let worst: ExitStatus = EXIT_OK;
+  for (const s of steps) {
+    if (typeof s.id !== 'number') continue;
+    if (s.state === 'OUT_OF_MEMORY') return OOM_EXIT;
+    const rank = (e: ExitStatus): number => (e.code << 8) | e.signal;
+    if (rank(s.exitCode) > rank(worst)) worst = s.exitCode;
+  }
+  return worst;
+}
+
+const without = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => flags.filter((x) => x !== f);
+const withFlag = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => (flags.includes(f) ? [...flags] : [...flags, f]);
+
+function isActive(job: Job): boolean {
+  return job.state === 'RUNNING' || job.state === 'SUSPENDED';
+}
+
+export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
+  switch (ev.kind) {
+    case 'start':
+      if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
+      return {
+        ok: true,
+        job: {
+          ...job,
+          state: 'RUNNING',
+          reason: 'None',
+          stateDesc: null,
+          startTime: ev.at,
+          endTime: job.req.timeLimit === null ? null : ev.at + job.req.timeLimit * 1000,
+          eligibleTime: job.eligibleTime ?? ev.at,
+          lastSchedEval: ev.at,
+          nodeList: [...ev.nodes],
+          allocCpus: ev.cpus,
+          allocMem: ev.mem,
+          attempt: job.attempt + 1,
+          exitCode: EXIT_OK,
+          derivedExitCode: EXIT_OK,
+          steps: [],
+          evidence: null,
+        },
+      };
+    case 'launch_failed':
+      if (!isActive(job)) return { ok: false, error: 'not_running' };
+      return {
+        ok: true,
+        job: { ...job, state: 'FAILED', reason: 'JobLaunchFailure', stateDesc: ev.message, endTime: ev.at, flags: [] },
+      };
+    case 'pending_reason':
+      if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
+      if (job.reason === ev.reason && job.lastSchedEval !== null) return { ok: true, job };
+      return { ok: true, job: { ...job, reason: ev.reason, lastSchedEval: ev.at } };
+    case 'cancel':
+      return cancel(job, ev.at, ev.uid);
+    case 'time_limit':
+      if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
+      if (!isActive(job)) return { ok: false, error: 'already_done' };
+      return {
+        ok: true,
+        job: {
+          ...job,
+          state: 'TIMEOUT',
+          reason: 'TimeLimit',
+          stateDesc: null,
+          endTime: ev.at,
+          flags: withFlag(job.flags, 'COMPLETING'),
+        },
+      };
+    case 'complete':
+      return complete(job, ev);
+    case 'hold':
+      if (job.state !== 'PENDING') return { ok: false, error: isFinished(job.state) ? 'already_done' : 'not_pending' };
+      return {
+        ok: true,
+        job: { ...job, held: ev.by, priority: 0, reason: ev.by === 'admin' ? 'JobHeldAdmin' : 'JobHeldUser' },
+      };
+    case 'release':
+      if (job.state !== 'PENDING') return { ok: false, error: isFinished(job.state) ? 'already_done' : 'not_pending' };
+      if (job.held === null) return { ok: true, job };
+      return { ok: true, job: { ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null } };
+    case 'requeue':
+      return requeue(job, ev.at, ev.hold);
+  }
+}
+
+function cancel(job: Job, at: number, uid: number): ApplyResult {
+  if (job.state === 'PENDING') {
+    // A pending job ends at once; its reason stays what it was (golden c4: JobHeldUser).
+    return {
+      ok: true,
+      job: { ...job, state: 'CANCELLED', startTime: at, endTime: at, cancelledBy: uid, flags: [] },
+    };
+  }
+  if (isActive(job)) {
+    return {
+      ok: true,
+      job: {
+        ...job,
+        state: 'CANCELLED',
+        reason: 'None',
+        endTime: at,
+        cancelledBy: uid,
+        flags: withFlag(job.flags, 'COMPLETING'),
+      },
+    };
+  }
+  return { ok: false, error: 'already_done' };
+}
+
+function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyResult {
+  if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
+  const steps = mergeSteps(job.steps, ev.steps);
+  const derived = derivedExit(steps);
+  const exit = ev.evidence.oomKills > 0 ? OOM_EXIT : waitExit(ev.evidence);
+  if (isActive(job)) {
+    const v = classifyRun(ev.evidence);
+    return {
+      ok: true,
+      job: {
+        ...job,
+        state: v.state,
+        reason: v.reason,
+        stateDesc: v.stateDesc ?? (ev.evidence.launchError !== null ? ev.evidence.launchError : null),
+        exitCode: v.exitCode,
+        derivedExitCode: derived,
+        endTime: v.state === 'TIMEOUT' && ev.evidence.timeLimitAt !== null ? ev.evidence.timeLimitAt : ev.evidence.endedAt,
+        flags: without(job.flags, 'COMPLETING'),
+        steps,
+        evidence: ev.evidence,
+      },
+    };
+  }
+  if (job.flags.includes('COMPLETING')) {
+    // Already ended by the controller (TIMEOUT or CANCELLED): only the exit code is filled
+    // in now, from the batch shell's wait status (Slurm: `ESLURM_ALREADY_DONE` path).
+    return {
+      ok: true,
+      job: {
+        ...job,
+        exitCode: exit,
+        derivedExitCode: derived,
+        flags: without(job.flags, 'COMPLETING'),
+        steps,
+        evidence: ev.evidence,
+      },
+    };
+  }
+  return { ok: false, error: 'already_done' };
+}
+
+function mergeSteps(old: readonly StepRecord[], incoming: readonly StepRecord[]): StepRecord[] {
+  const byId = new Map<string, StepRecord>();
+  for (const s of old) byId.set(String(s.id), s);
+  for (const s of incoming) byId.set(String(s.id), s);
+  return [...byId.values()];
+}
+
+/** Close the current run into a RunRecord (accounting keeps every run). */
+export function runRecord(job: Job, state: JobState | 'REQUEUED'): RunRecord {
+  return {
+    attempt: job.attempt,
+    state,
+    reason: job.reason,
+    exitCode: job.exitCode,
+    derivedExitCode: job.derivedExitCode,
+    startTime: job.startTime,
+    endTime: job.endTime,
+    submitTime: job.submitTime,
+    eligibleTime: job.eligibleTime,
+    nodeList: job.nodeList,
+    allocCpus: job.allocCpus,
+    memPerNode: job.req.memPerNode,
+    memPerCpu: job.req.memPerCpu,
+    timeLimit: job.req.timeLimit,
+    partition: job.req.partition,
+    cancelledBy: job.cancelledBy,
+    steps: job.steps,
+    evidence: job.evidence,
+  };
+}
+
+function requeue(job: Job, at: number, hold: boolean): ApplyResult {
+  if (job.state === 'PENDING') return { ok: false, error: 'pending' };
+  const runs = [...job.runs, runRecord(job, 'REQUEUED')];
+  return {
+    ok: true,
+    job: {
+      ...job,
+      state: 'PENDING',
+      flags: [],
+      reason: hold ? 'JobHeldUser' : 'None',
+      held: hold ? 'user' : null,
+      priority: hold ? 0 : job.priority,
+      stateDesc: null,
+      submitTime: at,
+      startTime: null,
+      endTime: null,
+      nodeList: [],
+      restarts: job.restarts + 1,
+      exitCode: EXIT_OK,
+      derivedExitCode: EXIT_OK,
+      cancelledBy: null,
+      steps: [],
+      runs,
+      evidence: null,
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// The multi-call entry point (bin/ratchet): dispatch on the name we were called by, or on
+// `ratchet <command>`. Each command is imported lazily so a CLI call loads only its own code.
+
+import module from 'node:module';
+
+type Main = (argv: string[]) => void | Promise<void>;
+
+const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
+  sbatch: () => import('./cli/sbatch.ts'),
+  squeue: () => import('./cli/squeue.ts'),
+  scancel: () => import('./cli/scancel.ts'),
+  scontrol: () => import('./cli/scontrol.ts'),
+  sacct: () => import('./cli/sacct.ts'),
+  cluster: () => import('./cli/cluster.ts'),
+  ratchetctld: () => import('./controller/main.ts'),
+  ratchetd: () => import('./agent/main.ts'),
+};
+
+const USAGE = `usage: ratchet <command> [args]
+commands: ${Object.keys(COMMANDS).join(' ')}
+`;
+
+async function run(): Promise<void> {
+  module.enableCompileCache?.();
+  const [called = 'ratchet', ...rest] = process.argv.slice(2);
+  let name = called;
+  let argv = rest;
+  if (name === 'ratchet') {
+    name = rest[0] ?? '';
+    argv = rest.slice(1);
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    process.stderr.write(name === '' || name === '--help' ? USAGE : `ratchet: unknown command '${name}'\n${USAGE}`);
+    process.exitCode = name === '--help' ? 0 : 2;
+    return;
+  }
+  const mod = await load();
+  await mod.main(argv);
+}
+
+await run();

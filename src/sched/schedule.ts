@@ -1,0 +1,123 @@
+// The scheduler pass: pure. Given the eligible pending jobs, the nodes and what is already
+// allocated on them, decide which jobs start where and why the others wait.
+//
+// Order: partition PriorityTier, then job priority (descending), then job id. Within a
+// partition the first job that does not fit blocks the ones after it (reason Priority for
+// them, Resources for it), as Slurm's main scheduler does without backfill.
+
+import type { Reason } from '../core/reason.ts';
+
+export interface SchedNode {
+  readonly name: string;
+  readonly cpus: number;
+  /** MiB. */
+  readonly mem: number;
+  readonly allocCpus: number;
+  readonly allocMem: number;
+  /** Only UP nodes (IDLE/MIXED/ALLOCATED, not DOWN/DRAIN) take new work. */
+  readonly available: boolean;
+}
+
+export interface SchedPartition {
+  readonly name: string;
+  readonly nodes: readonly string[];
+  readonly up: boolean;
+  readonly priorityTier: number;
+}
+
+export interface SchedJob {
+  readonly id: number;
+  readonly partition: string;
+  readonly priority: number;
+  readonly nodes: number;
+  /** CPUs needed on each node. */
+  readonly cpusPerNode: number;
+  /** MiB needed on each node; 0 = all of the node's memory (--mem=0). */
+  readonly memPerNode: number;
+}
+
+export interface Assignment {
+  readonly jobId: number;
+  readonly nodes: readonly string[];
+  readonly cpusPerNode: number;
+  readonly memPerNode: number;
+}
+
+export interface SchedResult {
+  readonly assignments: Assignment[];
+  /** Pending reason for every job that did not start. */
+  readonly reasons: Map<number, Reason>;
+}
+
+interface FreeNode {
+  name: string;
+  freeCpus: number;
+  freeMem: number;
+  totalMem: number;
+  available: boolean;
+}
+
+function fits(n: FreeNode, job: SchedJob): boolean {
+  if (!n.available || n.freeCpus < job.cpusPerNode) return false;
+  const mem = job.memPerNode === 0 ? n.totalMem : job.memPerNode;
+  return n.freeMem >= mem && (job.memPerNode !== 0 || n.freeMem === n.totalMem);
+}
+
+export function schedule(
+  jobs: readonly SchedJob[],
+  nodes: readonly SchedNode[],
+  partitions: readonly SchedPartition[],
+): SchedResult {
+  const free = new Map<string, FreeNode>();
+  for (const n of nodes) {
+    free.set(n.name, {
+      name: n.name,
+      freeCpus: n.cpus - n.allocCpus,
+      freeMem: n.mem - n.allocMem,
+      totalMem: n.mem,
+      available: n.available,
+    });
+  }
+  const parts = new Map(partitions.map((p) => [p.name, p]));
+  const tier = (j: SchedJob): number => parts.get(j.partition)?.priorityTier ?? 0;
+  const order = [...jobs].sort((a, b) => tier(b) - tier(a) || b.priority - a.priority || a.id - b.id);
+
+  const assignments: Assignment[] = [];
+  const reasons = new Map<number, Reason>();
+  const blocked = new Set<string>();
+  for (const job of order) {
+    const part = parts.get(job.partition);
+    if (part === undefined || !part.up) {
+      reasons.set(job.id, 'PartitionDown');
+      continue;
+    }
+    if (blocked.has(job.partition)) {
+      reasons.set(job.id, 'Priority');
+      continue;
+    }
+    const chosen: FreeNode[] = [];
+    for (const name of part.nodes) {
+      const n = free.get(name);
+      if (n !== undefined && fits(n, job)) chosen.push(n);
+      if (chosen.length === job.nodes) break;
+    }
+    if (chosen.length < job.nodes) {
+      const anyUp = part.nodes.some((name) => free.get(name)?.available === true);
+      reasons.set(job.id, anyUp ? 'Resources' : 'NodeDown');
+      blocked.add(job.partition);
+      continue;
+    }
+    for (const n of chosen) {
+      const mem = job.memPerNode === 0 ? n.totalMem : job.memPerNode;
+      n.freeCpus -= job.cpusPerNode;
+      n.freeMem -= mem;
+    }
+    assignments.push({
+      jobId: job.id,
+      nodes: chosen.map((n) => n.name),
+      cpusPerNode: job.cpusPerNode,
+      memPerNode: job.memPerNode === 0 ? (chosen[0]?.totalMem ?? 0) : job.memPerNode,
+    });
+  }
+  return { assignments, reasons };
+}

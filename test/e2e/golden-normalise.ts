@@ -1,0 +1,104 @@
+// Normalise a peer-scenario transcript (../shared/peer/golden format) so that Slurm's and
+// Ratchet's can be compared: job ids become ordinals (J1, J2... in order of submission),
+// and times, durations, paths, pids, priorities and measured memory become placeholders.
+// Column padding is folded (ids of different lengths shift squeue/sacct columns).
+
+export interface Transcript {
+  /** Normalised lines, `#` commentary and the generator line dropped. */
+  lines: string[];
+}
+
+const SUBMIT = /^Submitted batch job (\d+)$/;
+
+/** Collect job ids in order of first appearance as a submission answer. */
+function jobIds(text: string): string[] {
+  const ids: string[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const m = SUBMIT.exec(line);
+    if (m?.[1] !== undefined) ids.push(m[1]);
+    // --parsable: the line after a `$ sbatch --parsable` command is the bare id.
+    if (/^\$ .*sbatch .*--parsable/.test(line) || /^\$ .*\| sbatch --parsable/.test(line)) {
+      const next = lines[i + 1] ?? '';
+      if (/^\d+$/.test(next)) ids.push(next);
+    }
+    const env = /^SLURM_JOB_ID=(\d+)$/.exec(line);
+    if (env?.[1] !== undefined) ids.push(env[1]);
+    const step = /StepId=(\d+)\.\d+/.exec(line);
+    if (step?.[1] !== undefined && !ids.includes(step[1])) ids.push(step[1]);
+  }
+  return [...new Set(ids)];
+}
+
+export function normalise(text: string, workDir: RegExp): Transcript {
+  const ids = jobIds(text);
+  const idMap = new Map(ids.map((id, i) => [id, `J${i + 1}`]));
+  const idAlt = ids.length > 0 ? ids.slice().sort((a, b) => b.length - a.length).join('|') : '(?!)';
+  const idRe = new RegExp(`(?<![\\w.:/-])(${idAlt})(?=(?:_\\d+)?(?:\\.(?:batch|\\d+))?(?![\\w:]))`, 'g');
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    if (raw.startsWith('#')) continue;
+    let l = raw;
+    l = l.replace(workDir, '<WORK>');
+    l = l.replace(/\/\S*\/job0*\d+\/slurm_script/g, '<SPOOL>/slurm_script');
+    l = l.replace(/job0*(\d+)\b/g, (_m, d: string) => `job${idMap.get(d) ?? d}`);
+    l = l.replace(/\[t\+[\d.]+s\]/g, '');
+    l = l.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g, '<TS>');
+    l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');
+    l = l.replace(/(?<=[ |])\d+:\d\d(?= )/g, '<T>');
+    l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');
+    l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
+    l = l.replace(/(line \d+: )\d+( Killed)/g, '$1<PID>$2');
+    l = l.replace(/\b\d+K\b/g, '<RSS>');
+    l = l.replace(/(slurmstepd-n\d: error: )/g, 'slurmstepd-<NODE>: error: ');
+    l = l.replace(/ ON n\d /g, ' ON <NODE> ');
+    l = l.replace(idRe, (m) => idMap.get(m) ?? m);
+    l = l.replace(/[ \t]+/g, ' ').trimEnd();
+    out.push(l);
+  }
+  return { lines: out };
+}
+
+export interface Difference {
+  line: number;
+  golden: string;
+  ours: string;
+}
+
+/** Line-by-line differences after aligning on the `$ command` lines. */
+export function compare(golden: Transcript, ours: Transcript): Difference[] {
+  const blocks = (t: Transcript): Map<string, string[]>[] => {
+    const res: Map<string, string[]>[] = [];
+    let cur: string[] | null = null;
+    const counts = new Map<string, number>();
+    const m = new Map<string, string[]>();
+    for (const l of t.lines) {
+      if (l.startsWith('$ ')) {
+        const n = (counts.get(l) ?? 0) + 1;
+        counts.set(l, n);
+        cur = [];
+        m.set(`${l} #${n}`, cur);
+      } else if (cur !== null) cur.push(l);
+    }
+    res.push(m);
+    return res;
+  };
+  const g = blocks(golden)[0] ?? new Map<string, string[]>();
+  const o = blocks(ours)[0] ?? new Map<string, string[]>();
+  const diffs: Difference[] = [];
+  let i = 0;
+  for (const [cmd, gl] of g) {
+    i++;
+    const ol = o.get(cmd);
+    if (ol === undefined) {
+      diffs.push({ line: i, golden: cmd, ours: '(command not run)' });
+      continue;
+    }
+    const n = Math.max(gl.length, ol.length);
+    for (let k = 0; k < n; k++) {
+      if ((gl[k] ?? '') !== (ol[k] ?? '')) diffs.push({ line: i, golden: `${cmd} | ${gl[k] ?? ''}`, ours: `${cmd} | ${ol[k] ?? ''}` });
+    }
+  }
+  return diffs;
+}

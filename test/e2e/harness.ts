@@ -1,0 +1,96 @@
+// e2e harness: a real cluster (controller + agents as processes, real cgroups, real
+// SQLite) in a temp dir, and the real CLI run as processes against it. Waiting is done
+// by polling the cluster's own client commands with a deadline, never by fixed sleeps.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterUp, clusterDown, ROOT } from '../../src/cli/cluster.ts';
+import type { ClusterHandle, ClusterOptions } from '../../src/cli/cluster.ts';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class TestCluster {
+  readonly h: ClusterHandle;
+  readonly work: string;
+
+  private constructor(h: ClusterHandle, work: string) {
+    this.h = h;
+    this.work = work;
+  }
+
+  static async start(o: Partial<ClusterOptions> = {}): Promise<TestCluster> {
+    const dir = mkdtempSync(join(tmpdir(), 'ratchet-e2e-'));
+    chmodSync(dir, 0o755);
+    const h = await clusterUp({
+      dir, nodes: o.nodes ?? 2, cpus: o.cpus ?? 2, mem: o.mem ?? 3000, set: o.set ?? [], timeResolution: o.timeResolution ?? 'seconds',
+    });
+    const work = join(dir, 'work');
+    await run('mkdir', ['-p', work], {});
+    chmodSync(work, 0o1777);
+    return new TestCluster(h, work);
+  }
+
+  get env(): Record<string, string> {
+    return { ...process.env as Record<string, string>, ...this.h.env };
+  }
+
+  /** Run a shell command line in the work dir with the cluster's environment. */
+  sh(cmd: string, opts: { input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
+    return run('bash', ['-c', cmd], { cwd: this.work, env: { ...this.env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  }
+
+  async submit(args: string): Promise<number> {
+    const r = await this.sh(`sbatch --parsable ${args}`);
+    if (r.code !== 0) throw new Error(`sbatch ${args} failed (${r.code}): ${r.stderr}`);
+    return Number(r.stdout.trim());
+  }
+
+  /** scontrol's JobState= (empty string when the job is unknown). */
+  async state(id: number): Promise<string> {
+    const r = await this.sh(`scontrol show job ${id}`);
+    return /JobState=(\S+)/.exec(r.stdout)?.[1] ?? '';
+  }
+
+  async waitState(id: number, states: string[], timeoutMs = 60_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    let s = '';
+    while (Date.now() < until) {
+      s = await this.state(id);
+      if (states.includes(s)) return s;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`job ${id}: waited ${timeoutMs} ms for ${states.join('|')}, state is ${s}`);
+  }
+
+  async waitDone(id: number, timeoutMs = 60_000): Promise<string> {
+    return this.waitState(id, ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'DEADLINE'], timeoutMs);
+  }
+
+  async stop(): Promise<void> {
+    await clusterDown(this.h.dir);
+    if (!process.env.RATCHET_KEEP) rmSync(this.h.dir, { recursive: true, force: true });
+  }
+}
+
+export function run(cmd: string, args: string[], o: { cwd?: string; env?: Record<string, string>; input?: string }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: o.cwd ?? ROOT, env: o.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr }));
+    child.stdin.end(o.input ?? '');
+  });
+}
+
+export function field(text: string, key: string): string {
+  return new RegExp(`(?:^|\\s)${key.replace(/[/]/g, '\\/')}=(\\S*)`).exec(text)?.[1] ?? '';
+}
