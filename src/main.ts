@@ -1,8 +1,6 @@
 // The multi-call entry point (bin/ratchet): dispatch on the name we were called by, or on
 // `ratchet <command>`. Each command is imported lazily so a CLI call loads only its own code.
 
-import module from 'node:module';
-
 type Main = (argv: string[]) => void | Promise<void>;
 
 const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
@@ -21,7 +19,8 @@ commands: ${Object.keys(COMMANDS).join(' ')}
 `;
 
 async function run(): Promise<void> {
-  module.enableCompileCache?.();
+  // bin/ratchet sets NODE_COMPILE_CACHE for start-up speed; it must not leak into job environments.
+  if (process.env.NODE_COMPILE_CACHE?.endsWith('/ratchet-compile-cache')) delete process.env.NODE_COMPILE_CACHE;
   const [called = 'ratchet', ...rest] = process.argv.slice(2);
   let name = called;
   let argv = rest;

@@ -4,6 +4,7 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,10 +13,11 @@ import { asJobId } from '../core/job.ts';
 import type { LaunchRequest } from '../api/wire.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { detectCgroups } from './cgroup.ts';
-import { jobSpoolDir } from './launch.ts';
-import { procState } from './proc.ts';
+import { jobSpoolDir, oomNotice } from './launch.ts';
+import { isCgroupFs, procState } from './proc.ts';
+import { V2Driver } from './cgroup-v2.ts';
 import type { RunReport } from './job-runner.ts';
-import { JobRunner, batchStepOutcome, cancelBanner, oomNotice, slurmLocalTime } from './job-runner.ts';
+import { JobRunner, batchStepOutcome } from './job-runner.ts';
 
 const ROOT: UserIdentity = { name: 'root', uid: 0, gid: 0, group: 'root' };
 
@@ -52,6 +54,7 @@ function makeLaunch(s: JobSpec): LaunchRequest {
     name: `job${s.id}`,
     script: s.script,
     scriptPath: null,
+    signal: null,
     argv: s.argv ?? [],
     workDir: s.workDir ?? s.dir,
     stdout,
@@ -217,17 +220,7 @@ print("allocated ${mb}MB and survived")
 
 // ---- pure helpers ---------------------------------------------------------------------
 
-describe('runner text and outcome helpers', () => {
-  it('formats the banners and the oom notice with Slurm 22.05 wording', () => {
-    const t = new Date(2026, 10, 21, 5, 17, 51).getTime();
-    assert.equal(slurmLocalTime(t), '2026-11-21T05:17:51');
-    assert.equal(cancelBanner('n1', 7, 'timeout', t), 'slurmstepd-n1: error: *** JOB 7 ON n1 CANCELLED AT 2026-11-21T05:17:51 DUE TO TIME LIMIT ***\n');
-    assert.equal(cancelBanner('n1', 18, 'cancel', t), 'slurmstepd-n1: error: *** JOB 18 ON n1 CANCELLED AT 2026-11-21T05:17:51 ***\n');
-    assert.match(cancelBanner('n2', 3, 'node_fail', t), / DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS \*\*\*\n$/);
-    assert.match(cancelBanner('n2', 3, 'requeue', t), / DUE TO JOB REQUEUE \*\*\*\n$/);
-    assert.equal(oomNotice('n1', 1, 1), 'slurmstepd-n1: error: Detected 1 oom-kill event(s) in StepId=1.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.\n');
-  });
-
+describe('batch step outcome', () => {
   it('derives the batch step state: OOM wins, a signal is CANCELLED, exit 0/≠0 COMPLETED/FAILED', () => {
     assert.deepEqual(batchStepOutcome({ exitCode: 0, signal: null, oomKills: 1 }), { state: 'OUT_OF_MEMORY', exitCode: { code: 0, signal: 125 } });
     assert.deepEqual(batchStepOutcome({ exitCode: null, signal: 9, oomKills: 0 }), { state: 'CANCELLED', exitCode: { code: 0, signal: 9 } });
@@ -514,12 +507,40 @@ describe('JobRunner with real processes and cgroups', { skip, concurrency: true 
     assert.equal(readOr(j.out), 'started\n');
   });
 
-  it('calls made before the script started are applied once it runs', async () => {
-    const j = start({ script: bash('sleep 300'), killWait: 5 });
+  it('terminate before the script exists: the launch is abandoned and reported', async () => {
+    const j = start({ script: bash('echo should not run'), killWait: 5 });
     j.runner.terminate('cancel', 'all');
+    const { evidence, steps } = await j.report;
+    assert.equal(evidence.launchError, 'terminated (cancel) before the script started');
+    assert.deepEqual(steps, []);
+    assert.equal(readOr(j.out, 'absent'), 'absent');
+  });
+
+  it('a launcher stuck before the script (stdout is a FIFO nobody reads) is killed by terminate', async () => {
+    const fifo = path.join(dir, 'fifo.out');
+    execFileSync('mkfifo', [fifo]);
+    const j = start({ script: bash('echo never'), stdout: fifo, killWait: 5 });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(j.runner.phase, 'starting');
+    j.runner.terminate('cancel', 'batch');
+    const { evidence, steps } = await j.report;
+    assert.equal(evidence.launchError, 'killed (cancel) before the script started');
+    assert.deepEqual(steps, []);
+  });
+
+  it('a signal sent while the launcher runs is delivered once the script runs', async () => {
+    const j = start({ script: bash('sleep 300'), killWait: 5 });
+    j.runner.signal(10, 'batch');
     const { evidence } = await j.report;
-    assert.equal(evidence.signal, 15);
+    assert.equal(evidence.signal, 10);
     assert.equal(evidence.launchError, null);
+  });
+
+  it('a time limit beyond setTimeout\'s range does not fire early', async () => {
+    const j = start({ script: bash('sleep 0.3'), timeLimit: 2 ** 40 });
+    const { evidence } = await j.report;
+    assert.equal(evidence.timeLimitAt, null);
+    assert.equal(evidence.exitCode, 0);
   });
 
   it('runs as a non-root user: own uid/gid, files owned by the user', { skip: nobody() === null ? 'skipped: no nobody user' : false }, async () => {
@@ -582,3 +603,51 @@ function nobody(): UserIdentity | null {
   }
 }
 
+
+// The v2 driver end to end, on a hybrid system's controller-less unified mount: joining,
+// freezing and killing are cgroup2 core features, so they work there for real.
+const unified = '/sys/fs/cgroup/unified';
+const hybrid = isRoot && driver?.kind === 'v1' && isCgroupFs(unified) && fs.existsSync(path.join(unified, 'cgroup.controllers'));
+
+describe('JobRunner on cgroup v2 (hybrid unified mount)', { skip: hybrid ? false : 'skipped: no hybrid cgroup2 mount (or not root)', concurrency: true }, () => {
+  const v2 = new V2Driver(unified, false);
+  const node = `rtV${process.pid}`;
+  const run = (spec: Omit<JobSpec, 'dir'>): JobRunner => JobRunner.start({
+    launch: makeLaunch({ ...spec, dir }),
+    node,
+    spoolDir: spool,
+    cgroups: v2,
+    onTimeLimit: () => undefined,
+    onComplete: () => undefined,
+  });
+
+  after(() => {
+    try {
+      fs.rmdirSync(path.join(unified, `ratchet_${node}`));
+    } catch {
+      // absent
+    }
+  });
+
+  it('runs in the v2 job cgroup, suspends with cgroup.freeze, cancels, removes the cgroup', async () => {
+    const id = nextId++;
+    const out = path.join(dir, `v2-${id}.out`);
+    const r = run({ id, script: bash('cat /proc/self/cgroup; sleep 300 & sleep 300'), stdout: out, killWait: 1 });
+    await until('started', () => readOr(out).includes(`0::/ratchet_${node}/job_${id}`));
+    r.suspend();
+    await until('frozen', () => readOr(path.join(unified, `ratchet_${node}/job_${id}/cgroup.events`)).includes('frozen 1'));
+    r.resume();
+    await until('thawed', () => readOr(path.join(unified, `ratchet_${node}/job_${id}/cgroup.events`)).includes('frozen 0'));
+    r.terminate('cancel', 'all');
+    const { evidence } = await r.done;
+    assert.equal(evidence.signal, 15);
+    assert.equal(evidence.peakMemBytes, null, 'no memory controller on this mount');
+    assert.equal(fs.existsSync(path.join(unified, `ratchet_${node}/job_${id}`)), false);
+  });
+
+  it('a memory limit without a memory controller is a launch error', async () => {
+    const r = run({ id: nextId++, script: bash('true'), memLimitBytes: 1 << 26 });
+    const { evidence } = await r.done;
+    assert.match(evidence.launchError ?? '', /^launch setup: cgroup v2: the memory controller is not enabled/);
+  });
+});

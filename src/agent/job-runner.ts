@@ -22,16 +22,15 @@
 // Test hooks: `timeScale` shrinks the time limit and KillWait; `done` resolves with the
 // report; `pid` is the batch shell.
 
-import * as fs from 'node:fs';
 import type { JobState } from '../core/job-state.ts';
 import type { ExitStatus, RunEvidence, StepRecord } from '../core/job.ts';
 import type { LaunchRequest } from '../api/wire.ts';
 import type { CgroupDriver, JobCgroup } from './cgroup.ts';
-import type { LaunchExit } from './launch.ts';
-import { findSetpriv, launchBatch, removeSpoolDir, writeBatchScript } from './launch.ts';
+import type { LaunchExit, TerminateCause } from './launch.ts';
+import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
 import { SIG, errText, sendSignal, signalGroup, sleep } from './proc.ts';
 
-export type TerminateCause = 'cancel' | 'timeout' | 'node_fail' | 'requeue';
+export type { TerminateCause };
 export type SignalScope = 'batch' | 'all';
 
 export interface RunReport {
@@ -43,6 +42,11 @@ export interface RunReport {
 export interface JobRunnerOptions {
   readonly launch: LaunchRequest;
   readonly node: string;
+  /**
+   * Name of the node's cgroup parent (default: the node name). Several agents on one machine
+   * (test clusters, the peer) must not share `ratchet_<node>/job_<id>` directories.
+   */
+  readonly cgroupName?: string;
   readonly spoolDir: string;
   readonly cgroups: CgroupDriver;
   /** Multiplies every duration in seconds (time limit, KillWait); tests use e.g. 0.01. */
@@ -63,28 +67,10 @@ export interface JobRunnerOptions {
 
 export type RunnerPhase = 'starting' | 'running' | 'suspended' | 'terminating' | 'finishing' | 'done';
 
-/** slurmstepd's banner suffix per termination cause (src/slurmd/slurmstepd/req.c wording). */
-const BANNER_SUFFIX: Readonly<Record<TerminateCause, string>> = {
-  cancel: '',
-  timeout: ' DUE TO TIME LIMIT',
-  node_fail: ' DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS',
-  requeue: ' DUE TO JOB REQUEUE',
-};
-
-/** `%FT%T` in local time, as slurmstepd prints it. */
-export function slurmLocalTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-export function cancelBanner(node: string, jobId: number, cause: TerminateCause, at: number): string {
-  return `slurmstepd-${node}: error: *** JOB ${jobId} ON ${node} CANCELLED AT ${slurmLocalTime(at)}${BANNER_SUFFIX[cause]} ***\n`;
-}
-
-export function oomNotice(node: string, jobId: number, kills: number): string {
-  return `slurmstepd-${node}: error: Detected ${kills} oom-kill event(s) in StepId=${jobId}.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.\n`;
-}
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long a terminate waits for a launcher that has not reached the script yet. */
+const START_GRACE_MS = 1000;
 
 /** The batch step's state and ExitCode from the evidence (OOM wins, as SIG_OOM 0:125). */
 export function batchStepOutcome(ev: Pick<RunEvidence, 'exitCode' | 'signal' | 'oomKills'>): { state: JobState; exitCode: ExitStatus } {
@@ -107,6 +93,8 @@ export class JobRunner {
   private timeLimitAt: number | null = null;
   private killedAfterWait = false;
   private limitTimer: NodeJS.Timeout | null = null;
+  private warnTimer: NodeJS.Timeout | null = null;
+  private warnSent = false;
   private killTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
   /** Run time consumed before the current running stretch (suspensions excluded). */
@@ -115,6 +103,9 @@ export class JobRunner {
   private stoppedBySignal = false;
   /** Actions that arrived before the script was running; replayed once it is. */
   private pending: (() => void)[] = [];
+  /** Why the runner was stopped before the script existed (terminate or limit while starting). */
+  private abortedBeforeLaunch: string | null = null;
+  private startGrace: NodeJS.Timeout | null = null;
   private resolveDone!: (r: RunReport) => void;
   private readonly opts: JobRunnerOptions;
 
@@ -167,21 +158,32 @@ export class JobRunner {
   }
 
   private async run(): Promise<void> {
+    let exit: LaunchExit;
+    try {
+      exit = await this.launchAndWait();
+    } catch (err) {
+      exit = { code: null, signal: null, launchError: `launch setup: ${errText(err)}` };
+    }
+    if (exit.launchError === null && this.abortedBeforeLaunch !== null) exit = { ...exit, launchError: this.abortedBeforeLaunch };
+    this.shellExit = exit;
+    await this.finish(exit);
+  }
+
+  private async launchAndWait(): Promise<LaunchExit> {
     const { launch, node, spoolDir, cgroups } = this.opts;
     const req = launch.job.req;
-    let scriptPath: string;
-    try {
-      this.cg = await cgroups.create(node, this.jobId, this.attempt);
-      this.cg.setMemoryLimit(launch.memLimitBytes);
-      scriptPath = writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
-    } catch (err) {
-      await this.finish({ code: null, signal: null, launchError: `launch setup: ${errText(err)}` });
-      return;
-    }
+    this.cg = await cgroups.create(this.opts.cgroupName ?? node, this.jobId, this.attempt);
+    // A fresh cgroup has no limit; only ask for one when there is one (a host without the
+    // memory controller can still run jobs that set none).
+    if (launch.memLimitBytes !== null) this.cg.setMemoryLimit(launch.memLimitBytes);
+    const scriptPath = writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
+    if (this.abortedBeforeLaunch !== null) return { code: null, signal: null, launchError: this.abortedBeforeLaunch };
+    const env = { ...req.env, ...launch.env };
     const launched = launchBatch({
       scriptPath,
       argv: req.argv,
-      env: { ...req.env, ...launch.env },
+      env,
+      umask: env.SLURM_UMASK ?? null,
       workDir: req.workDir,
       stdin: launch.stdin,
       stdout: launch.stdout,
@@ -194,40 +196,72 @@ export class JobRunner {
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
     this.runningSince = this.startedAt;
-    if (launched.pid !== null) {
-      await launched.ready;
+    if (launched.pid === null) return launched.exit;
+    // The limit counts from the spawn, and also covers a launcher that never gets to the
+    // script (an output path that is a FIFO nobody reads blocks its open forever).
+    this.armTimeLimit();
+    await launched.ready;
+    if (this.startGrace !== null) clearTimeout(this.startGrace);
+    if (this.phaseNow === 'starting') {
       this.phaseNow = 'running';
-      this.armTimeLimit();
       if (this.cg.peakBytes() === null) this.sampleTimer = setInterval(() => this.guard('sample', () => this.cg?.sample()), 1000);
       const queued = this.pending;
       this.pending = [];
       for (const action of queued) action();
     }
-    const exit = await launched.exit;
-    this.shellExit = exit;
-    await this.finish(exit);
+    return launched.exit;
   }
 
   // ---- time limit ---------------------------------------------------------------------
 
   private armTimeLimit(): void {
     const limit = this.opts.launch.job.req.timeLimit;
-    if (limit === null || this.phaseNow !== 'running') return;
+    // null is UNLIMITED; a non-positive or non-numeric limit is treated the same (never 0 s).
+    if (limit === null || !(limit > 0) || (this.phaseNow !== 'running' && this.phaseNow !== 'starting')) return;
     const left = Math.max(0, this.seconds(limit) - this.ranMs - (Date.now() - this.runningSince));
+    this.armWarnSignal(left);
+    // setTimeout fires at once for delays above 2^31-1 ms (~24.8 days): re-arm in steps.
+    if (left > MAX_TIMER_MS) {
+      this.limitTimer = setTimeout(() => this.guard('time limit', () => this.armTimeLimit()), MAX_TIMER_MS);
+      return;
+    }
     this.limitTimer = setTimeout(() => this.guard('time limit', () => this.onLimit()), left);
   }
 
   private disarmTimeLimit(): void {
     if (this.limitTimer !== null) clearTimeout(this.limitTimer);
+    if (this.warnTimer !== null) clearTimeout(this.warnTimer);
     this.limitTimer = null;
+    this.warnTimer = null;
+  }
+
+  /**
+   * `--signal=[B:]SIG@secs`: SIGCONT then SIG, `secs` before the limit (on time, where Slurm
+   * may be up to 60 s early). With B: the batch shell gets it; without, only job steps do.
+   */
+  private armWarnSignal(limitLeftMs: number): void {
+    const w = this.opts.launch.job.req.signal;
+    if (w === null || this.warnSent) return;
+    const left = Math.max(0, limitLeftMs - this.seconds(w.secs));
+    if (left > MAX_TIMER_MS) return;
+    this.warnTimer = setTimeout(() => this.guard('warn signal', () => {
+      this.warnTimer = null;
+      if (this.phaseNow !== 'running') return;
+      this.warnSent = true;
+      if (w.batch) {
+        this.signal(SIG.CONT, 'batch');
+        this.signal(w.signal, 'batch');
+      }
+    }), left);
   }
 
   private onLimit(): void {
     this.limitTimer = null;
-    if (this.phaseNow !== 'running') return;
+    if (this.phaseNow !== 'running' && this.phaseNow !== 'starting') return;
     const at = Date.now();
     this.timeLimitAt = at;
-    this.beginTermination('timeout', this.opts.timeLimitScope ?? 'batch', at);
+    if (this.phaseNow === 'starting') this.killBeforeScript('time limit');
+    else this.beginTermination('timeout', this.opts.timeLimitScope ?? 'batch', at);
     try {
       this.opts.onTimeLimit(at);
     } catch (err) {
@@ -241,7 +275,16 @@ export class JobRunner {
   terminate(cause: TerminateCause, scope: SignalScope): void {
     this.guard('terminate', () => {
       if (this.phaseNow === 'starting') {
+        if (this.shellPid === null) {
+          this.abortedBeforeLaunch = `terminated (${cause}) before the script started`;
+          return;
+        }
+        // The launcher normally reaches the script within milliseconds; replay then. One
+        // stuck before it (blocked open) is killed after a grace period.
         this.pending.push(() => this.terminate(cause, scope));
+        this.startGrace ??= setTimeout(() => this.guard('terminate', () => {
+          if (this.phaseNow === 'starting') this.killBeforeScript(cause);
+        }), START_GRACE_MS);
         return;
       }
       if (this.phaseNow === 'suspended') {
@@ -257,6 +300,15 @@ export class JobRunner {
     });
   }
 
+  /** The launcher has not reached the script yet: nothing to be nice to, kill it. */
+  private killBeforeScript(why: string): void {
+    this.abortedBeforeLaunch = `killed (${why}) before the script started`;
+    this.phaseNow = 'terminating';
+    this.disarmTimeLimit();
+    this.pending = [];
+    this.killEverything();
+  }
+
   private beginTermination(cause: TerminateCause, scope: SignalScope, at: number): void {
     this.phaseNow = 'terminating';
     this.disarmTimeLimit();
@@ -267,7 +319,7 @@ export class JobRunner {
       this.killTimer = null;
       if (this.phaseNow !== 'terminating') return;
       if (this.killEverything() > 0) this.killedAfterWait = true;
-    }), this.seconds(this.opts.launch.killWait));
+    }), Math.min(MAX_TIMER_MS, this.seconds(this.opts.launch.killWait)));
   }
 
   /** Sends `sig` to the batch shell only ('batch') or to every process of the job ('all'). */
@@ -349,23 +401,9 @@ export class JobRunner {
 
   // ---- completion ---------------------------------------------------------------------
 
-  /**
-   * Appends one agent line to the job's stderr file. The agent is root and the path is the
-   * user's, so never follow a symlink and only write to a regular file the job user owns.
-   */
   private appendToStderr(text: string): void {
-    const file = this.opts.launch.stderr;
-    let fd: number | null = null;
-    try {
-      fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-      const st = fs.fstatSync(fd);
-      const uid = this.opts.launch.user.uid;
-      if (st.isFile() && (st.uid === uid || uid === 0)) fs.writeSync(fd, text);
-    } catch (err) {
-      this.log(`job ${this.jobId}: cannot append to ${file}: ${errText(err)}`);
-    } finally {
-      if (fd !== null) fs.closeSync(fd);
-    }
+    const err = appendToJobFile(this.opts.launch.stderr, this.opts.launch.user.uid, text);
+    if (err !== null) this.log(`job ${this.jobId}: ${err}`);
   }
 
   /** Waits until no process is left in the cgroup, SIGKILLing stragglers; bounded. */
@@ -387,6 +425,7 @@ export class JobRunner {
     this.disarmTimeLimit();
     if (this.killTimer !== null) clearTimeout(this.killTimer);
     if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
+    if (this.startGrace !== null) clearTimeout(this.startGrace);
     this.killTimer = null;
     this.sampleTimer = null;
     const cg = this.cg;

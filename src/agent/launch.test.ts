@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LaunchExit, LaunchSpec } from './launch.ts';
-import { findEnv, findSetpriv, jobSpoolDir, launchBatch, removeSpoolDir, writeBatchScript } from './launch.ts';
+import { appendToJobFile, cancelBanner, findEnv, findExecutable, findSetpriv, jobSpoolDir, launchBatch, oomNotice, removeSpoolDir, slurmLocalTime, writeBatchScript } from './launch.ts';
 
 const isRoot = (process.getuid?.() ?? -1) === 0;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ratchet-launch-'));
@@ -115,6 +115,18 @@ describe('launchBatch', { concurrency: true }, () => {
     assert.equal(read(e), 'err input line\n');
   });
 
+  it('applies a valid umask to the job and the files it creates; ignores a bogus one', async () => {
+    const s = spec({ scriptPath: script('umask; touch umask-made'), umask: '0027', workDir: dir });
+    await run(s);
+    assert.equal(read(s.stdout), '0027\n');
+    assert.equal(fs.statSync(s.stdout).mode & 0o777, 0o640);
+    assert.equal(fs.statSync(path.join(dir, 'umask-made')).mode & 0o777, 0o640);
+    const bogus = spec({ scriptPath: script('umask'), umask: '9; rm -rf /' });
+    const r = await run(bogus);
+    assert.equal(r.launchError, null);
+    assert.match(read(bogus.stdout), /^0[0-7]{3}\n$/, 'inherited umask, nothing executed');
+  });
+
   it('stdout and stderr as one file keep their order (one open, 2>&1)', async () => {
     const s = spec({ scriptPath: script('echo a; echo b >&2; echo c') });
     await run(s);
@@ -197,8 +209,42 @@ describe('spool and tool discovery', () => {
   });
 
   it('finds setpriv and env, or says null', () => {
-    assert.equal(findSetpriv(['/nonexistent/setpriv']), null);
+    assert.equal(findExecutable(['/nonexistent/setpriv']), null);
+    assert.equal(findExecutable(['/nonexistent/sh', '/bin/sh']), '/bin/sh');
+    assert.ok(findSetpriv() === null || findSetpriv()?.endsWith('/setpriv'));
     const env = findEnv();
     assert.ok(env === null || env.endsWith('/env'));
+  });
+});
+
+describe('agent lines in the job\'s output', () => {
+  it('formats the banners and the oom notice with Slurm 22.05 wording', () => {
+    const t = new Date(2026, 10, 21, 5, 17, 51).getTime();
+    assert.equal(slurmLocalTime(t), '2026-11-21T05:17:51');
+    assert.equal(cancelBanner('n1', 7, 'timeout', t), 'slurmstepd-n1: error: *** JOB 7 ON n1 CANCELLED AT 2026-11-21T05:17:51 DUE TO TIME LIMIT ***\n');
+    assert.equal(cancelBanner('n1', 18, 'cancel', t), 'slurmstepd-n1: error: *** JOB 18 ON n1 CANCELLED AT 2026-11-21T05:17:51 ***\n');
+    assert.match(cancelBanner('n2', 3, 'node_fail', t), / DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS \*\*\*\n$/);
+    assert.match(cancelBanner('n2', 3, 'requeue', t), / DUE TO JOB REQUEUE \*\*\*\n$/);
+    assert.equal(oomNotice('n1', 1, 1), 'slurmstepd-n1: error: Detected 1 oom-kill event(s) in StepId=1.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.\n');
+  });
+
+
+  it('appends only to an existing regular file of the job user, never through a symlink', () => {
+    const f = path.join(dir, 'job.out');
+    fs.writeFileSync(f, 'a\n');
+    const me = process.getuid?.() ?? 0;
+    assert.equal(appendToJobFile(f, me, 'b\n'), null);
+    assert.equal(read(f), 'a\nb\n');
+    assert.equal(appendToJobFile('/dev/null', me, 'x\n'), null, 'not a regular file: silently skipped');
+    assert.match(appendToJobFile(path.join(dir, 'absent.out'), me, 'x\n') ?? '', /ENOENT/);
+    assert.equal(fs.existsSync(path.join(dir, 'absent.out')), false, 'never created');
+    const link = path.join(dir, 'link.out');
+    fs.symlinkSync(f, link);
+    assert.match(appendToJobFile(link, me, 'x\n') ?? '', /ELOOP/);
+    if (me === 0) {
+      assert.match(appendToJobFile(f, 65534, 'x\n') ?? '', /owned by uid 0, not the job's 65534/);
+      assert.equal(appendToJobFile(f, 0, 'c\n'), null, 'a root job may write anywhere');
+    }
+    assert.equal(read(f), me === 0 ? 'a\nb\nc\n' : 'a\nb\n');
   });
 });

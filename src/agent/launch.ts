@@ -18,7 +18,8 @@
 // "cannot chdir" apart from a script that exits 1.
 //
 // Output files are opened with O_APPEND (after an O_TRUNC open in truncate mode) because
-// the agent appends its own lines (CANCELLED banners, oom-kill notice) to the same files.
+// the agent appends its own lines (CANCELLED banners, oom-kill notice) to the same files;
+// their exact wording lives at the end of this file.
 
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -40,6 +41,8 @@ export interface LaunchSpec {
   readonly gid: number;
   /** Files the launcher writes its pid into before anything else (JobCgroup.procFiles). */
   readonly cgroupProcFiles: readonly string[];
+  /** Octal umask for the job (sbatch exports the submitter's as SLURM_UMASK); else inherited. */
+  readonly umask?: string | null;
 }
 
 export interface LaunchExit {
@@ -77,7 +80,7 @@ exec /bin/sh -c "$1" ratchet-job "$@"
 
 // Stage 2, as the job user, still with an empty environment. After the four stage 1
 // arguments: env(1) path, workDir, stdin, stdout, stderr ('' = same as stdout), mode
-// (t|a), then NAME=VALUE pairs, the script and its arguments. The job's environment is
+// (t|a), umask ('' = inherit), then NAME=VALUE pairs, the script and its arguments. The job's environment is
 // installed by the final `env -i`, so it is exactly the job's (no PWD/OLDPWD from our cd).
 // why() turns a failed open into the errno text the kernel would have given; plain sh has
 // no strerror.
@@ -96,6 +99,7 @@ why() {
   fi
 }
 shift 4
+[ -z "$7" ] || umask "$7"
 cd -P -- "$2" 2>/dev/null || fail "chdir($2): $(why "$2" dir)"
 { true <"$3"; } 2>/dev/null || fail "open($3): $(why "$3" in)"
 if [ "$6" = t ]; then { true >"$4"; } 2>/dev/null; else { true >>"$4"; } 2>/dev/null; fi || fail "open($4): $(why "$4" out)"
@@ -106,14 +110,12 @@ exec <"$3" >>"$4"
 if [ -n "$5" ]; then exec 2>>"$5"; else exec 2>&1; fi
 exec 3>&-
 x=$1
-shift 6
+shift 7
 exec "$x" -i -- "$@"
 `;
 
-const SETPRIV_PATHS = ['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv'];
-
-/** util-linux setpriv, needed to run a job as a user other than the agent's. */
-export function findSetpriv(candidates: readonly string[] = SETPRIV_PATHS): string | null {
+/** The first executable of `candidates`; absolute paths only, as the launcher has no PATH. */
+export function findExecutable(candidates: readonly string[]): string | null {
   for (const p of candidates) {
     try {
       fs.accessSync(p, fs.constants.X_OK);
@@ -125,9 +127,14 @@ export function findSetpriv(candidates: readonly string[] = SETPRIV_PATHS): stri
   return null;
 }
 
+/** util-linux setpriv, needed to run a job as a user other than the agent's. */
+export function findSetpriv(): string | null {
+  return findExecutable(['/usr/bin/setpriv', '/bin/setpriv', '/usr/sbin/setpriv', '/sbin/setpriv']);
+}
+
 /** coreutils env(1), which installs the job's environment at the final exec. */
 export function findEnv(): string | null {
-  return findSetpriv(['/usr/bin/env', '/bin/env']);
+  return findExecutable(['/usr/bin/env', '/bin/env']);
 }
 
 /** `<spool>/job00042`: slurmd's spool layout (ids are zero-padded to five digits). */
@@ -187,6 +194,7 @@ export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findS
     ...spec.cgroupProcFiles, '--',
     STAGE2, priv, String(spec.uid), String(spec.gid),
     envPath, spec.workDir, spec.stdin, spec.stdout, sameFile ? '' : spec.stderr, spec.openMode === 'append' ? 'a' : 't',
+    spec.umask !== undefined && spec.umask !== null && /^[0-7]{1,4}$/.test(spec.umask) ? spec.umask : '',
     ...pairs, spec.scriptPath, ...spec.argv,
   ];
   let child;
@@ -229,4 +237,52 @@ export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findS
     });
   });
   return { pid: child.pid ?? null, ready, exit };
+}
+
+// ---- the job's output files -----------------------------------------------------------
+
+export type TerminateCause = 'cancel' | 'timeout' | 'node_fail' | 'requeue';
+
+/** slurmstepd's banner suffix per termination cause (src/slurmd/slurmstepd/req.c wording). */
+const BANNER_SUFFIX: Readonly<Record<TerminateCause, string>> = {
+  cancel: '',
+  timeout: ' DUE TO TIME LIMIT',
+  node_fail: ' DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS',
+  requeue: ' DUE TO JOB REQUEUE',
+};
+
+/** `%FT%T` in local time, as slurmstepd prints it. */
+export function slurmLocalTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function cancelBanner(node: string, jobId: number, cause: TerminateCause, at: number): string {
+  return `slurmstepd-${node}: error: *** JOB ${jobId} ON ${node} CANCELLED AT ${slurmLocalTime(at)}${BANNER_SUFFIX[cause]} ***\n`;
+}
+
+export function oomNotice(node: string, jobId: number, kills: number): string {
+  return `slurmstepd-${node}: error: Detected ${kills} oom-kill event(s) in StepId=${jobId}.batch. Some of your processes may have been killed by the cgroup out-of-memory handler.\n`;
+}
+
+/**
+ * Appends an agent line (banner, oom notice) to a job's output file. The agent is root and
+ * the path is the user's, so never follow a final symlink, never create the file, and
+ * write only to a regular file the job user owns. Returns an error text instead of throwing.
+ */
+export function appendToJobFile(file: string, uid: number, text: string): string | null {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return null;
+    if (st.uid !== uid && uid !== 0) return `not appending to ${file}: owned by uid ${st.uid}, not the job's ${uid}`;
+    fs.writeSync(fd, text);
+    return null;
+  } catch (err) {
+    return `cannot append to ${file}: ${errText(err)}`;
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
 }

@@ -9,7 +9,7 @@
 
 import http from 'node:http';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig } from '../core/config.ts';
 import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
@@ -104,12 +104,53 @@ class Agent {
     }
   }
 
+  /** Marker files of launched, not yet acknowledged runs: they outlive this process. */
+  private markerDir(): string {
+    return join(this.cfg.spoolDir, this.node.name, 'launched');
+  }
+
+  /**
+   * Runs an earlier incarnation of this agent launched and never saw acknowledged. Their
+   * processes were ended at start (cleanupStale); they are reported as lost, never relaunched.
+   */
+  recoverLost(): void {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.markerDir());
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const [jobId, attempt] = name.split('.').map(Number);
+      if (!Number.isInteger(jobId) || !Number.isInteger(attempt)) continue;
+      const now = Date.now();
+      const report: CompletionReport = {
+        node: this.node.name, jobId: jobId ?? 0, attempt: attempt ?? 0, steps: [],
+        evidence: {
+          exitCode: null, signal: null, oomKills: 0, timeLimitAt: null, killedAfterWait: false,
+          launchError: 'the node agent restarted while the job ran', peakMemBytes: null, memLimitBytes: null,
+          userCpu: 0, systemCpu: 0, startedAt: now, endedAt: now,
+        },
+      };
+      this.unacked.set(name, report);
+      void this.deliver('/v1/agent/complete', report).then(() => this.acked(name));
+    }
+  }
+
+  private acked(key: string): void {
+    this.unacked.delete(key);
+    rmSync(join(this.markerDir(), key), { force: true });
+  }
+
   launch(l: LaunchRequest): void {
     const key = `${l.job.id}.${l.attempt}`;
     if (this.runners.has(key) || this.unacked.has(key)) return;
+    mkdirSync(this.markerDir(), { recursive: true });
+    writeFileSync(join(this.markerDir(), key), '');
     const runner = JobRunner.start({
       launch: l,
       node: this.node.name,
+      cgroupName: this.cgroupName(),
       spoolDir: join(this.cfg.spoolDir, this.node.name),
       cgroups: this.cgroups,
       onTimeLimit: (at) => {
@@ -119,10 +160,15 @@ class Agent {
         const report: CompletionReport = { node: this.node.name, jobId: l.job.id, attempt: l.attempt, ...done };
         this.unacked.set(key, report);
         this.runners.delete(key);
-        void this.deliver('/v1/agent/complete', report).then(() => this.unacked.delete(key));
+        void this.deliver('/v1/agent/complete', report).then(() => this.acked(key));
       },
     });
     this.runners.set(key, runner);
+  }
+
+  /** Unique per agent on this machine: node name plus the port it serves. */
+  cgroupName(): string {
+    return `${this.node.name}_${this.port}`;
   }
 
   runner(jobId: number, attempt: number): JobRunner | undefined {
@@ -175,7 +221,11 @@ export function main(argv: string[]): void {
   server.on('error', (e) => fatal(`cannot listen on port ${port}: ${e.message}`));
   server.listen(port, node.addr ?? '0.0.0.0', () => {
     process.stderr.write(`ratchetd ${node.name}: listening on port ${port}\n`);
-    void agent.register();
+    // Jobs of an earlier incarnation of this agent are not re-adopted: end them first.
+    void agent.cgroups.cleanupStale(agent.cgroupName()).catch(() => 0).then(() => {
+      agent.recoverLost();
+      return agent.register();
+    });
     void agent.heartbeats();
   });
   process.on('SIGTERM', () => process.exit(0));

@@ -34,6 +34,8 @@ export interface SubmitRequest {
   submitSid: number;
   /** --test-only: validate and report where it would start, queue nothing. */
   testOnly: boolean;
+  /** --signal=[B:]SIG[@secs]. */
+  signal: { signal: number; secs: number; batch: boolean } | null;
 }
 
 export interface SubmitResponse {

@@ -41,7 +41,7 @@ async function holdRelease(verb: 'hold' | 'uhold' | 'release', args: string[]): 
     else errors.push(`Invalid job id specified for job ${a}`);
   }
   if (errors.length > 0) throw new CliError(errors, 1);
-  if (ids.length === 0) throw new CliError([`scontrol: error: Invalid job id specified`], 1);
+  if (ids.length === 0) throw new CliError(['scontrol: error: Invalid job id specified'], 1);
   const r = await request<{ results: CancelResult[] }>('scontrol', '/v1/hold', {
     ids, release: verb === 'release', user: verb === 'uhold',
   });

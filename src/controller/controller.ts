@@ -14,7 +14,8 @@ import type { JobEvent, TransitionError } from '../core/job-machine.ts';
 import { isFinished } from '../core/job-state.ts';
 import { expandPattern } from '../core/output-pattern.ts';
 import { batchJobEnv } from '../core/job-env.ts';
-import { basicPriority } from '../core/priority.ts';
+import { INITIAL_PRIORITY_STATE, nextBasicPriority } from '../core/priority.ts';
+import type { BasicPriorityState } from '../core/priority.ts';
 import type { CompletionReport, LaunchRequest, SubmitRequest, SubmitResponse, TimeLimitReport, ErrorBody } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
 import { Store } from './store.ts';
@@ -49,6 +50,7 @@ export class Controller {
   readonly agents: AgentClient;
   readonly sched: SchedulerLoop;
   private timer: NodeJS.Timeout | null = null;
+  private prio: BasicPriorityState;
 
   readonly cfg: RatchetConfig;
   readonly clock: () => number;
@@ -60,6 +62,8 @@ export class Controller {
     this.nodes = new NodeRegistry(cfg);
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);
+    const lowest = Number(this.store.meta('lowest_prio'));
+    this.prio = Number.isSafeInteger(lowest) && lowest > 0 ? { lowestPrio: lowest } : INITIAL_PRIORITY_STATE;
     const now = clock();
     for (const job of this.store.loadLive(now - cfg.minJobAge * 1000)) this.jobs.set(job.id, job);
   }
@@ -79,6 +83,14 @@ export class Controller {
     return this.jobs.get(id);
   }
 
+  /** priority/basic: the next number of Slurm's decreasing counter (held jobs take none). */
+  nextPriority(nice: number): number {
+    const r = nextBasicPriority(this.prio, nice);
+    this.prio = r.state;
+    this.store.setMetaValue('lowest_prio', String(r.state.lowestPrio));
+    return r.priority;
+  }
+
   /** Apply an event, queue it for the store, and return the new job or the refusal. */
   apply(id: number, ev: JobEvent): { ok: true; job: Job; before: Job } | { ok: false; error: TransitionError } {
     const before = this.jobs.get(id);
@@ -95,13 +107,14 @@ export class Controller {
   async submit(r: SubmitRequest, user: UserIdentity): Promise<SubmitResponse> {
     const now = this.clock();
     const resolved = resolveSubmit(this.cfg, r);
-    // Slurm consumes a job id even for a submission it rejects after parsing.
+    // Slurm consumes a job id for a submission it rejects after the partition check.
+    if (!resolved.ok && resolved.error.error === SlurmError.InvalidPartition) throw new ControllerError(resolved.error);
     const id = asJobId(this.store.allocateJobId());
     if (!resolved.ok) {
       await this.store.flush();
       throw new ControllerError(resolved.error);
     }
-    const job = newJob(id, resolved.req, user, now, r.hold, resolved.reason);
+    const job = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -149,7 +162,9 @@ export class Controller {
 
   async release(id: number): Promise<SlurmError | null> {
     if (!this.jobs.has(id)) return SlurmError.InvalidJobId;
-    const r = this.apply(id, { kind: 'release', at: this.clock(), priority: basicPriority(id) });
+    const job = this.jobs.get(id);
+    const priority = job !== undefined && job.held !== null ? this.nextPriority(job.req.nice) : (job?.priority ?? 0);
+    const r = this.apply(id, { kind: 'release', at: this.clock(), priority });
     if (!r.ok) return r.error === 'already_done' ? SlurmError.JobFinished : TRANSITION_ERROR[r.error];
     await this.store.flush();
     this.sched.request();

@@ -61,6 +61,7 @@ export class Store {
   private waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private nextId = 1;
+  private metaQueue = new Map<string, string>();
 
   constructor(dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -95,9 +96,19 @@ export class Store {
     this.schedule();
   }
 
+  /** Queue a meta value (counters) for the next commit. */
+  setMetaValue(k: string, v: string): void {
+    this.metaQueue.set(k, v);
+    this.schedule();
+  }
+
+  meta(k: string): string | undefined {
+    return (this.db.prepare('SELECT v FROM meta WHERE k = ?').get(k) as { v: string } | undefined)?.v;
+  }
+
   /** Resolves once everything queued so far is committed. */
   flush(): Promise<void> {
-    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve();
+    if (this.queue.length === 0 && this.metaQueue.size === 0 && !this.scheduled) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.schedule();
@@ -115,10 +126,12 @@ export class Store {
     this.scheduled = false;
     const batch = this.queue;
     const waiters = this.waiters;
+    const meta = this.metaQueue;
     this.queue = [];
     this.waiters = [];
+    this.metaQueue = new Map();
     try {
-      if (batch.length > 0) {
+      if (batch.length > 0 || meta.size > 0) {
         this.db.exec('BEGIN');
         try {
           // Only the last row image of a job in this batch needs writing; every event is kept.
@@ -130,6 +143,7 @@ export class Store {
           }
           for (const job of last.values()) this.writeRow(job);
           this.setMeta.run('next_job_id', String(this.nextId));
+          for (const [k, v] of meta) this.setMeta.run(k, v);
           this.db.exec('COMMIT');
         } catch (e) {
           this.db.exec('ROLLBACK');

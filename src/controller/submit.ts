@@ -6,7 +6,6 @@ import type { RatchetConfig, PartitionConfig, NodeConfig } from '../core/config-
 import type { Job, JobId, JobRequest, UserIdentity } from '../core/job.ts';
 import { EXIT_OK } from '../core/job.ts';
 import type { Reason } from '../core/reason.ts';
-import { basicPriority } from '../core/priority.ts';
 import type { SubmitRequest, ErrorBody } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
 
@@ -111,6 +110,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     submitHost: r.submitHost,
     submitSid: r.submitSid,
     nice: r.nice ?? 0,
+    signal: r.signal,
   };
   return { ok: true, req, reason };
 }
@@ -126,7 +126,7 @@ export function memPerNodeOf(req: JobRequest): number {
   return (req.memPerCpu ?? 0) * cpusPerNode(req);
 }
 
-export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: number, hold: boolean, reason: Reason): Job {
+export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: number, hold: boolean, reason: Reason, priority: number): Job {
   return {
     id,
     req,
@@ -137,7 +137,7 @@ export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: numb
     flags: [],
     reason: hold ? 'JobHeldUser' : reason,
     stateDesc: null,
-    priority: hold ? 0 : basicPriority(id),
+    priority,
     held: hold ? 'user' : null,
     startTime: null,
     endTime: null,

@@ -8,7 +8,7 @@ const req: JobRequest = {
   name: 'j', script: '#!/bin/sh\n', scriptPath: null, argv: [], workDir: '/tmp', stdout: 'slurm-%j.out', stderr: null,
   stdin: '/dev/null', openMode: 'truncate', partition: 'debug', timeLimit: 60, nodes: 1, ntasks: 1, cpusPerTask: 1,
   ntasksGiven: false, cpusPerTaskGiven: false, memPerNode: null, memPerCpu: 256, env: {}, comment: null,
-  account: 'root', qos: 'normal', requeue: true, submitHost: 'h', submitSid: 1, nice: 0,
+  account: 'root', qos: 'normal', requeue: true, submitHost: 'h', submitSid: 1, nice: 0, signal: null,
 };
 
 function pending(): Job {

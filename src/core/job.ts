@@ -60,6 +60,8 @@ export interface JobRequest {
   /** sbatch's process id on the submit host (AllocNode:Sid). */
   readonly submitSid: number;
   readonly nice: number;
+  /** `--signal=[B:]SIG[@secs]`: sent `secs` before the time limit; batch = to the batch shell. */
+  readonly signal: { readonly signal: number; readonly secs: number; readonly batch: boolean } | null;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */

@@ -22,6 +22,7 @@ export function makeJob(o: JobOverrides = {}): Job & { readonly dependency?: str
     name: 'wrap',
     script: '#!/bin/sh\ntrue\n',
     scriptPath: null,
+    signal: null,
     argv: [],
     workDir: '/var/tmp/slurmpeer/work/h_defaults',
     stdout: 'slurm-%j.out',

@@ -4,6 +4,8 @@
 
 import { parseMemSpec } from '../../core/mem-spec.ts';
 import { parseTimeSpec } from '../../core/time-spec.ts';
+import { parseSignalSpec } from '../../core/signal-spec.ts';
+import type { SignalSpec } from '../../core/signal-spec.ts';
 import { isCSpace, parseCInt, strtol, toCInt } from './c-number.ts';
 
 /** Where a value came from. Slurm counts `#SBATCH` lines as command-line options. */
@@ -52,6 +54,7 @@ export interface OptState {
   quiet: number;
   verbose: number;
   wrap: string | null;
+  signal: SignalSpec | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -63,7 +66,7 @@ export function newState(): OptState {
     mem: null, memPerCpu: null, cpusPerTask: null, ntasks: null, nodes: null,
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
-    requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null,
+    requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null,
     pending: new Map(),
   };
 }
@@ -263,3 +266,11 @@ export function pending(option: string): Setter {
     return null;
   };
 }
+
+/** `--signal=[{R|B}:]<sig>[@sig_time]`. */
+export const signal: Setter = (st, value) => {
+  const spec = parseSignalSpec(str(value));
+  if (spec === null) return stopError('Invalid --signal specification');
+  st.signal = spec;
+  return null;
+};

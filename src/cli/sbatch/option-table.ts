@@ -7,7 +7,7 @@ import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
   chdir, count, flag, ignore, mailType, memory, nice, nodes, openMode, pending, quiet,
-  requeue, stdio, text, time, verbose,
+  requeue, signal, stdio, text, time, verbose,
 } from './option-state.ts';
 
 export interface OptionRow {
@@ -133,7 +133,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('reboot', 'none'),
   row('requeue', 'none', requeue(true), { reset: (st) => { st.requeue = null; } }),
   later('reservation', 'required'),
-  later('signal', 'required'),
+  row('signal', 'required', signal, { reset: (st) => { st.signal = null; } }),
   later('sockets-per-node', 'required'),
   later('spread-job', 'none'),
   later('switches', 'required'),

@@ -128,10 +128,10 @@ test('golden: options of later issues are recognised and left pending', () => {
     const r = submit([...opts, '--parsable', '--wrap', 'true']);
     assert.deepEqual(r.pending, [{ option, value, source: 'cli' }], opts.join(' '));
   }
-  const r = submit(['--array=1-3', '--signal=USR1', '--wrap', 'true']);
+  const r = submit(['--array=1-3', '--begin=now', '--wrap', 'true']);
   assert.deepEqual(unsupported(r.pending), {
     kind: 'exit', code: 1, stdout: '',
-    stderr: err('--array is not supported by this Ratchet version', '--signal is not supported by this Ratchet version'),
+    stderr: err('--array is not supported by this Ratchet version', '--begin is not supported by this Ratchet version'),
   });
   assert.equal(unsupported([]), null);
   // Mail options are accepted and ignored, not pending.
@@ -437,4 +437,11 @@ test('--export-file reads NUL-separated variables; a missing file exits 1', () =
   assert.deepEqual(r.request.env, { A: '1', B: '2' });
   assert.deepEqual(exit(['--export-file=nope', '--wrap', 'true'], { files }),
     { code: 1, stdout: '', stderr: err('Could not open user environment file nope') });
+});
+
+test('--signal is parsed into the request with Slurm\'s grammar', () => {
+  assert.deepEqual(submit(['--signal=B:USR1@30', '--wrap', 'true']).request.signal, { signal: 10, secs: 30, batch: true });
+  assert.deepEqual(submit(['--signal=USR2', '--wrap', 'true']).request.signal, { signal: 12, secs: 60, batch: false });
+  const bad = parseSbatch(['--signal=B:NOPE@x', '--wrap', 'true'], io());
+  assert.deepEqual(bad, { kind: 'exit', code: 255, stdout: '', stderr: 'sbatch: error: Invalid --signal specification\n' });
 });

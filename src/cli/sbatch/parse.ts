@@ -229,6 +229,7 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     qos: st.qos,
     requeue: st.requeue,
     nice: st.nice,
+    signal: st.signal === null ? null : { signal: st.signal.signal, secs: st.signal.secs, batch: st.signal.batch },
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
