@@ -14,6 +14,9 @@ const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   ratchetd: () => import('./agent/main.ts'),
 };
 
+/** Slurm commands Ratchet will provide but does not yet: refuse clearly, exit 1. */
+const NOT_YET: ReadonlySet<string> = new Set(['srun', 'sinfo', 'sstat', 'salloc']);
+
 const USAGE = `usage: ratchet <command> [args]
 commands: ${Object.keys(COMMANDS).join(' ')}
 `;
@@ -27,6 +30,11 @@ async function run(): Promise<void> {
   if (name === 'ratchet') {
     name = rest[0] ?? '';
     argv = rest.slice(1);
+  }
+  if (NOT_YET.has(name)) {
+    process.stderr.write(`${name}: error: ${name} is not available in this Ratchet version yet\n`);
+    process.exitCode = 1;
+    return;
   }
   const load = COMMANDS[name];
   if (load === undefined) {

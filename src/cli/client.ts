@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../core/config.ts';
 import type { RatchetConfig } from '../core/config-model.ts';
-import { call, HttpError } from '../lib/http.ts';
+import { callLite } from '../lib/http-lite.ts';
+import { HttpError } from '../lib/http-error.ts';
 import { confPath } from '../lib/conf-file.ts';
 import type { ErrorBody } from '../api/wire.ts';
 
@@ -44,7 +45,7 @@ function identity(): Record<string, string> {
 export async function request<T>(prog: string, path: string, body?: unknown): Promise<T> {
   const cfg = config(prog);
   try {
-    return await call<T>(cfg.controlHost, cfg.controlPort, path, body, { headers: identity(), keepAlive: false, timeoutMs: 60_000 });
+    return await callLite<T>(cfg.controlHost, cfg.controlPort, path, body, { headers: identity(), timeoutMs: 60_000 });
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);

@@ -4,16 +4,9 @@
 
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error.ts';
 
-export class HttpError extends Error {
-  readonly status: number;
-  readonly body: unknown;
-  constructor(status: number, body: unknown) {
-    super(typeof body === 'object' && body !== null && 'error' in body ? String((body as { error: unknown }).error) : `HTTP ${status}`);
-    this.status = status;
-    this.body = body;
-  }
-}
+export { HttpError };
 
 export interface Request {
   method: string;

@@ -34,15 +34,19 @@ function jobIds(text: string): string[] {
 export function normalise(text: string, workDir: RegExp): Transcript {
   const ids = jobIds(text);
   const idMap = new Map(ids.map((id, i) => [id, `J${i + 1}`]));
-  const idAlt = ids.length > 0 ? ids.slice().sort((a, b) => b.length - a.length).join('|') : '(?!)';
-  const idRe = new RegExp(`(?<![\\w.:/-])(${idAlt})(?=(?:_\\d+)?(?:\\.(?:batch|\\d+))?(?![\\w:]))`, 'g');
+  const J = (d: string): string => idMap.get(d) ?? d;
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     if (raw.startsWith('#')) continue;
     let l = raw;
     l = l.replace(workDir, '<WORK>');
     l = l.replace(/\/\S*\/job0*\d+\/slurm_script/g, '<SPOOL>/slurm_script');
-    l = l.replace(/job0*(\d+)\b/g, (_m, d: string) => `job${idMap.get(d) ?? d}`);
+    // Job ids, only where a job id stands: never a bare number elsewhere ("exit 1").
+    l = l.replace(/(JobId=|[Jj]ob |job id |JOB |STEP |StepId=|SLURM_JOB_ID=|slurm-|out_|ArrayJobId=)(\d+)/g, (_m, p: string, d: string) => p + J(d));
+    l = l.replace(/^(\s*)(\d+)(?=$|[ _|.])/, (_m, p: string, d: string) => p + J(d));
+    if (/^\$ (squeue|scancel|scontrol|sacct|sstat)\b/.test(l)) {
+      l = l.replace(/(?<=[\s,=])(\d+)(?=$|[\s,.]|_\d)/g, (d) => J(d));
+    }
     l = l.replace(/\[t\+[\d.]+s\]/g, '');
     l = l.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g, '<TS>');
     l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');
@@ -50,10 +54,10 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');
     l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
     l = l.replace(/(line \d+: )\d+( Killed)/g, '$1<PID>$2');
-    l = l.replace(/\b\d+K\b/g, '<RSS>');
+    // Measured memory on step rows (MaxRSS): Slurm polls every 30 s, Ratchet reads the cgroup peak.
+    if (/^J\d+\.(batch|\d+)[| ]/.test(l)) l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
     l = l.replace(/(slurmstepd-n\d: error: )/g, 'slurmstepd-<NODE>: error: ');
     l = l.replace(/ ON n\d /g, ' ON <NODE> ');
-    l = l.replace(idRe, (m) => idMap.get(m) ?? m);
     l = l.replace(/[ \t]+/g, ' ').trimEnd();
     out.push(l);
   }

@@ -87,6 +87,7 @@ export function run(cmd: string, args: string[], o: { cwd?: string; env?: Record
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
     child.on('error', reject);
     child.on('close', (code, sig) => resolve({ code: code ?? (sig ? 128 : 1), stdout, stderr }));
+    child.stdin.on('error', () => undefined);
     child.stdin.end(o.input ?? '');
   });
 }

@@ -1,0 +1,150 @@
+// bench/throughput: N x `sbatch --wrap true` on a 2-agent cluster (2 CPUs each, the peer's
+// shape), measured like ../shared/peer/scenarios/throughput.sh:
+//   - submit -> all done (jobs/s end to end), with the sbatch CLI in a sequential loop;
+//   - the same N through the HTTP API from one client (controller + agents alone);
+//   - per-`sbatch` wall latency (p50/p90), submit -> start latency p50 (from the job
+//     records, ms precision) under the burst and on an idle cluster.
+// When the Slurm peer is up (/var/tmp/slurmpeer/env.sh, sinfo answers) the same loop runs
+// against it in the same run and the ratios are printed.
+//
+// usage: node bench/throughput.ts [--jobs N] [--peer-jobs N] [--no-peer]
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { clusterDown, clusterUp, ROOT } from '../src/cli/cluster.ts';
+import { call } from '../src/lib/http.ts';
+import type { Job } from '../src/core/job.ts';
+
+const { values } = parseArgs({
+  options: { jobs: { type: 'string', default: '1000' }, 'peer-jobs': { type: 'string', default: '200' }, 'no-peer': { type: 'boolean' } },
+});
+const N = Number(values.jobs);
+const PEER_N = Number(values['peer-jobs']);
+
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+const f = (x: number, d = 1): string => x.toFixed(d);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface LoopResult { submitS: number; doneS: number; sbatchMs: number[] }
+
+/** A sequential sbatch loop, then poll until no job of that name is left. */
+async function loop(env: NodeJS.ProcessEnv, cwd: string, n: number, name: string, left: () => Promise<number>): Promise<LoopResult> {
+  const sbatchMs: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const a = performance.now();
+    const r = spawnSync('sbatch', ['-Q', '-J', name, '-o', '/dev/null', '--wrap', 'true'], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    sbatchMs.push(performance.now() - a);
+    if (r.status !== 0) throw new Error(`sbatch failed: ${r.stderr.toString()}`);
+  }
+  const submitS = (performance.now() - t0) / 1000;
+  while ((await left()) > 0) await sleep(100);
+  return { submitS, doneS: (performance.now() - t0) / 1000, sbatchMs };
+}
+
+function squeueLeft(env: NodeJS.ProcessEnv, name: string): Promise<number> {
+  const r = spawnSync('squeue', ['-h', '-r', '-n', name, '-o', '%i'], { env, encoding: 'utf8' });
+  return Promise.resolve(r.stdout.split('\n').filter(Boolean).length);
+}
+
+async function ratchet(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-'));
+  const h = await clusterUp({ dir, nodes: 2, cpus: 2, mem: 3000, set: [], timeResolution: 'minutes' });
+  const env = { ...process.env, ...h.env };
+  const headers = { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
+  const api = <T>(path: string, body?: unknown): Promise<T> => call<T>('127.0.0.1', h.controlPort, path, body, { headers });
+  const jobsOf = async (name: string): Promise<Job[]> => (await api<{ jobs: Job[] }>('/v1/jobs')).jobs.filter((j) => j.req.name === name);
+  const live = async (name: string): Promise<number> =>
+    (await jobsOf(name)).filter((j) => j.state === 'PENDING' || j.state === 'RUNNING' || j.flags.length > 0).length;
+  try {
+    // Warm the CLI's compile cache once so the loop measures steady-state start-up.
+    spawnSync('sbatch', ['--version'], { env });
+    const cli = await loop(env, dir, N, 'tp_loop', () => live('tp_loop'));
+    const cliJobs = await jobsOf('tp_loop');
+    const burstLat = cliJobs.map((j) => (j.startTime ?? 0) - j.submitTime);
+
+    // The same through the API: one client, requests in flight 16 at a time.
+    const script = '#!/bin/sh\n# This script was created by sbatch --wrap.\n\ntrue\n';
+    const req = {
+      script, scriptPath: null, argv: [], name: 'tp_api', workDir: dir, stdout: '/dev/null', stderr: null, stdin: null,
+      openMode: null, partition: null, time: null, nodes: null, ntasks: null, cpusPerTask: null, mem: null, env: {},
+      hold: false, comment: null, account: null, qos: null, requeue: null, nice: null, submitHost: 'bench', submitSid: 1,
+      testOnly: false, signal: null,
+    };
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: 16 }, async () => {
+      while (next < N) {
+        next++;
+        await api('/v1/submit', req);
+      }
+    }));
+    const apiSubmit = (performance.now() - t0) / 1000;
+    while ((await live('tp_api')) > 0) await sleep(50);
+    const apiDone = (performance.now() - t0) / 1000;
+
+    // Idle-cluster latency: 20 sequential jobs, each waited for.
+    const idle: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = spawnSync('sbatch', ['--parsable', '-J', 'tp_lat', '-o', '/dev/null', '--wrap', 'true'], { env, encoding: 'utf8' });
+      const id = Number(r.stdout.trim());
+      for (;;) {
+        const j = (await api<{ jobs: Job[] }>(`/v1/jobs?ids=${id}`)).jobs[0];
+        if (j !== undefined && j.startTime !== null) {
+          idle.push(j.startTime - j.submitTime);
+          break;
+        }
+        await sleep(5);
+      }
+    }
+    const ctlRss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${readFileSync(join(dir, 'pids/ratchetctld.pid'), 'utf8').trim()}/status`, 'utf8'))?.[1] ?? 0);
+    return {
+      cliSubmit: cli.submitS, cliDone: cli.doneS, sbatchP50: pct(cli.sbatchMs, 50), sbatchP90: pct(cli.sbatchMs, 90),
+      burstStartP50: pct(burstLat, 50), apiSubmit, apiDone, idleStartP50: pct(idle, 50), idleStartMax: Math.max(...idle),
+      ctlPeakMiB: ctlRss / 1024,
+    };
+  } finally {
+    await clusterDown(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function peer(): Promise<{ submitS: number; doneS: number; sbatchP50: number } | null> {
+  const envFile = '/var/tmp/slurmpeer/env.sh';
+  if (values['no-peer'] || !existsSync(envFile)) return null;
+  const conf = /SLURM_CONF=(\S+)/.exec(readFileSync(envFile, 'utf8'))?.[1]?.replace(/['"]/g, '');
+  if (conf === undefined) return null;
+  const env = { ...process.env, SLURM_CONF: conf, PATH: `/usr/bin:/bin:${process.env.PATH ?? ''}` };
+  if (spawnSync('/usr/bin/sinfo', ['-h'], { env }).status !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'peer-bench-'));
+  try {
+    const r = await loop({ ...env, PATH: `/usr/bin:${env.PATH}` }, dir, PEER_N, 'rb_loop', () => squeueLeft(env, 'rb_loop'));
+    return { submitS: r.submitS, doneS: r.doneS, sbatchP50: pct(r.sbatchMs, 50) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const r = await ratchet();
+process.stdout.write(`bench/throughput (Ratchet at ${ROOT}), ${N} jobs, 2 agents x 2 CPUs\n`);
+process.stdout.write(`  sbatch loop: submitted in ${f(r.cliSubmit ?? 0)} s, all done in ${f(r.cliDone ?? 0)} s -> ${f(N / (r.cliDone ?? 1))} jobs/s end to end\n`);
+process.stdout.write(`  sbatch wall latency: p50 ${f(r.sbatchP50 ?? 0)} ms, p90 ${f(r.sbatchP90 ?? 0)} ms (target <= 25 ms)\n`);
+process.stdout.write(`  submit -> start p50 under the burst: ${f(r.burstStartP50 ?? 0)} ms\n`);
+process.stdout.write(`  API client (16 in flight): submitted in ${f(r.apiSubmit ?? 0)} s, all done in ${f(r.apiDone ?? 0)} s -> ${f(N / (r.apiDone ?? 1))} jobs/s (target >= 200)\n`);
+process.stdout.write(`  submit -> start on an idle cluster: p50 ${f(r.idleStartP50 ?? 0)} ms, max ${f(r.idleStartMax ?? 0)} ms (target <= 50 ms)\n`);
+process.stdout.write(`  controller peak RSS: ${f(r.ctlPeakMiB ?? 0)} MiB\n`);
+const p = await peer();
+if (p === null) {
+  process.stdout.write('  peer: not up (../shared/peer/slurm-up.sh), no side-by-side figures this run\n');
+} else {
+  const ours = N / (r.cliDone ?? 1);
+  const theirs = PEER_N / p.doneS;
+  process.stdout.write(`  peer Slurm, ${PEER_N} jobs, same loop: all done in ${f(p.doneS)} s -> ${f(theirs, 2)} jobs/s; sbatch p50 ${f(p.sbatchP50)} ms\n`);
+  process.stdout.write(`  ratio (Ratchet / Slurm): end to end ${f(ours / theirs)}x, sbatch latency ${f((r.sbatchP50 ?? 0) / p.sbatchP50, 2)}x\n`);
+}
