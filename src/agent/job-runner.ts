@@ -94,6 +94,8 @@ export class JobRunner {
   private killedAfterWait = false;
   private limitTimer: NodeJS.Timeout | null = null;
   private warnTimer: NodeJS.Timeout | null = null;
+  /** A limit changed by `scontrol update` while the job runs (undefined = the submitted one). */
+  private limitOverride: number | null | undefined = undefined;
   private warnSent = false;
   private killTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
@@ -214,8 +216,18 @@ export class JobRunner {
 
   // ---- time limit ---------------------------------------------------------------------
 
+  /** `scontrol update TimeLimit=` on a running job: the limit counts from the start as before. */
+  setTimeLimit(seconds: number | null): void {
+    this.guard('set time limit', () => {
+      this.limitOverride = seconds;
+      if (this.phaseNow !== 'running' && this.phaseNow !== 'starting') return;
+      this.disarmTimeLimit();
+      this.armTimeLimit();
+    });
+  }
+
   private armTimeLimit(): void {
-    const limit = this.opts.launch.job.req.timeLimit;
+    const limit = this.limitOverride !== undefined ? this.limitOverride : this.opts.launch.job.req.timeLimit;
     // null is UNLIMITED; a non-positive or non-numeric limit is treated the same (never 0 s).
     if (limit === null || !(limit > 0) || (this.phaseNow !== 'running' && this.phaseNow !== 'starting')) return;
     const left = Math.max(0, this.seconds(limit) - this.ranMs - (Date.now() - this.runningSince));

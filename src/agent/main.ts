@@ -191,6 +191,11 @@ class Agent {
       this.runner(t.jobId, t.attempt)?.terminate(t.cause, t.scope);
       return { ok: true };
     });
+    r.on('POST', '/v1/timelimit', (req) => {
+      const t = req.body as { jobId: number; attempt: number; timeLimit: number | null };
+      this.runner(t.jobId, t.attempt)?.setTimeLimit(t.timeLimit);
+      return { ok: true };
+    });
     r.on('POST', '/v1/signal', (req) => {
       const s = req.body as SignalRequest;
       this.runner(s.jobId, s.attempt)?.signal(s.signal, s.scope);

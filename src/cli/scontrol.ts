@@ -3,6 +3,7 @@
 
 import type { CancelResult, JobsResponse } from '../api/wire.ts';
 import { formatJobs } from './format/scontrol-job.ts';
+import { parseTimeLimitUpdate } from '../core/time-spec.ts';
 import { CliError, request, runCli } from './client.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
@@ -52,6 +53,51 @@ async function holdRelease(verb: 'hold' | 'uhold' | 'release', args: string[]): 
   throw new CliError(lines, 1);
 }
 
+/** `Key=Value` words (keys case-insensitive), as scontrol reads them. */
+function keyValues(args: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new CliError([`scontrol: error: Invalid input: ${a}`, 'Request aborted'], 1);
+    m.set(a.slice(0, eq).toLowerCase(), a.slice(eq + 1));
+  }
+  return m;
+}
+
+async function updateJob(kv: Map<string, string>): Promise<number> {
+  const idText = kv.get('jobid') ?? '';
+  kv.delete('jobid');
+  const body: Record<string, unknown> = {};
+  for (const [k, v] of kv) {
+    if (k === 'timelimit') {
+      const t = parseTimeLimitUpdate(v);
+      if (!t.ok) throw new CliError(['scontrol: error: Invalid TimeLimit value'], 1);
+      body.timeLimit = { kind: t.kind, seconds: t.seconds };
+    } else if (k === 'name' || k === 'jobname') body.name = v;
+    else if (k === 'comment') body.comment = v;
+    else if (k === 'partition') body.partition = v;
+    else if (k === 'nice') {
+      if (!/^-?\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid Nice value: ${v}`], 1);
+      body.nice = Number(v);
+    } else throw new CliError([`scontrol: error: Update of this parameter is not supported: ${k}=${v}`, 'Request aborted'], 1);
+  }
+  if (!/^\d+$/.test(idText)) throw new CliError([`Invalid job id specified for job ${idText}`], 1);
+  const r = await request<{ error: string | null }>('scontrol', '/v1/update', { id: Number(idText), ...body });
+  if (r.error !== null) throw new CliError([`${r.error} for job ${idText}`], 1);
+  return 0;
+}
+
+async function updateNode(kv: Map<string, string>): Promise<number> {
+  const state = (kv.get('state') ?? '').toUpperCase();
+  const reason = kv.get('reason') ?? null;
+  if ((state === 'DRAIN' || state === 'DOWN') && (reason === null || reason === '')) {
+    throw new CliError(['You must specify a reason when DOWNING or DRAINING a node. Request denied'], 1);
+  }
+  const r = await request<{ error: string | null }>('scontrol', '/v1/node/update', { nodes: kv.get('nodename') ?? '', state, reason });
+  if (r.error !== null) throw new CliError([`slurm_update error: ${r.error}`], 1);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<void> {
   await runCli(async () => {
     const p = parseOpts('scontrol', argv, OPTS);
@@ -67,6 +113,12 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError([`invalid entity:${rest[0] ?? ''} for keyword:show `], 1);
     }
     if (verb === 'hold' || verb === 'uhold' || verb === 'release') return holdRelease(verb, rest);
+    if (verb === 'update') {
+      const kv = keyValues(rest);
+      if (kv.has('jobid')) return updateJob(kv);
+      if (kv.has('nodename')) return updateNode(kv);
+      throw new CliError(['No valid entity in update command', 'Input line must include "NodeName", "PartitionName", "Reservation=<reservation_name>", or "JobId"'], 1);
+    }
     if (verb === '' || has(p, 'help')) {
       process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release\n');
       return 0;

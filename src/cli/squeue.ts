@@ -8,6 +8,8 @@ import { has, last, list, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { userName } from '../lib/users.ts';
 
+const START_FORMAT = '%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R';
+
 const OPTS: readonly Opt[] = [
   { key: 'jobs', long: ['jobs'], short: 'j', arg: 'optional' },
   { key: 'states', long: ['states'], short: 't', arg: 'required' },
@@ -23,6 +25,7 @@ const OPTS: readonly Opt[] = [
   { key: 'sort', long: ['sort'], short: 'S', arg: 'required' },
   { key: 'array', long: ['array'], short: 'r' },
   { key: 'all', long: ['all'], short: 'a' },
+  { key: 'start', long: ['start'] },
   { key: 'verbose', long: ['verbose'], short: 'v' },
   { key: 'help', long: ['help'] },
   { key: 'usage', long: ['usage'] },
@@ -52,12 +55,13 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
     }
     const users = list(p, 'user') ?? (has(p, 'me') ? [userName(process.getuid?.() ?? 0)] : null);
+    const start = has(p, 'start');
     const sel = selectJobs(r.jobs, {
-      states: list(p, 'states'), jobIds, users, partitions: list(p, 'partition'), names: list(p, 'name'),
-      accounts: list(p, 'account'), qos: list(p, 'qos'), sort: last(p, 'sort'),
+      states: list(p, 'states') ?? (start ? ['PD'] : null), jobIds, users, partitions: list(p, 'partition'), names: list(p, 'name'),
+      accounts: list(p, 'account'), qos: list(p, 'qos'), sort: last(p, 'sort') ?? (start ? 'S' : null),
     }, r.now);
     if (!sel.ok) throw new CliError(sel.errors.map((e) => `squeue: error: ${e}`), 1);
-    const format = squeueFormatFor({ format: last(p, 'format'), long: has(p, 'long'), env: process.env });
+    const format = last(p, 'format') ?? (start ? START_FORMAT : squeueFormatFor({ format: null, long: has(p, 'long'), env: process.env }));
     const out = renderSqueue(sel.jobs, format, { now: r.now, header: !has(p, 'noheader'), dateLine: has(p, 'long') });
     if (out.errors.length > 0) throw new CliError(out.errors.map((e) => `squeue: error: ${e}`), 1);
     process.stdout.write(out.text);

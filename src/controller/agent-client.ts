@@ -60,6 +60,12 @@ export class AgentClient {
     void this.post(node, '/v1/terminate', body, 8);
   }
 
+  setTimeLimit(job: Job): void {
+    const node = job.nodeList[0];
+    if (node === undefined) return;
+    void this.post(node, '/v1/timelimit', { jobId: job.id, attempt: job.attempt, timeLimit: job.req.timeLimit }, 5);
+  }
+
   signal(job: Job, signal: number, scope: 'batch' | 'all'): void {
     const node = job.nodeList[0];
     if (node === undefined) return;

@@ -251,5 +251,6 @@ function eventData(ev: JobEvent): unknown {
     case 'requeue': return { hold: ev.hold };
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
+    case 'update': return ev.changes;
   }
 }

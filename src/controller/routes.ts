@@ -11,10 +11,13 @@ import { SlurmError } from '../api/wire.ts';
 import { invalidSubmitField, isIntArray } from '../api/validate.ts';
 import { HttpError, Router } from '../lib/http.ts';
 import { uidOf } from '../lib/users.ts';
+import { expandHostlist } from '../core/hostlist.ts';
 import type { Controller } from './controller.ts';
 import { ControllerError } from './controller.ts';
 import { identify, isOperator } from './auth.ts';
 import { partitionNodes } from './submit.ts';
+import { planUpdate } from './update.ts';
+import type { UpdateRequest } from './update.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -114,6 +117,49 @@ export function controllerRoutes(ctl: Controller): Router {
       results.push({ id, error });
     }
     return { results };
+  });
+
+  r.on('POST', '/v1/update', async (req) => {
+    const who = identify(ctl.cfg, req.headers);
+    const b = obj(req.body) as unknown as UpdateRequest;
+    if (typeof b.id !== 'number') throw bad('id');
+    const job = ctl.get(b.id);
+    if (job === undefined) return { error: SlurmError.InvalidJobId };
+    if (!mayControl(ctl, who, job)) return { error: SlurmError.AccessDenied };
+    const plan = planUpdate(ctl.cfg, job, b, isOperator(ctl.cfg, who));
+    if (!plan.ok) return { error: plan.error };
+    const r2 = ctl.apply(b.id, { kind: 'update', at: ctl.clock(), changes: plan.changes });
+    if (!r2.ok) return { error: SlurmError.JobFinished };
+    await ctl.store.flush();
+    if (plan.changes.timeLimit !== undefined && (r2.job.state === 'RUNNING' || r2.job.state === 'SUSPENDED')) {
+      ctl.agents.setTimeLimit(r2.job);
+    }
+    ctl.sched.request();
+    return { error: null };
+  });
+
+  r.on('POST', '/v1/node/update', (req) => {
+    const who = identify(ctl.cfg, req.headers);
+    const b = obj(req.body);
+    if (!isOperator(ctl.cfg, who)) return { error: SlurmError.AccessDenied };
+    const names = typeof b.nodes === 'string' ? expandHostlist(b.nodes) : null;
+    if (names === null || names.length === 0 || names.some((n) => !ctl.nodes.nodes.has(n))) return { error: SlurmError.InvalidNodeName };
+    const state = String(b.state ?? '').toUpperCase();
+    const reason = typeof b.reason === 'string' ? b.reason : null;
+    for (const n of names) {
+      const e = ctl.nodes.nodes.get(n);
+      if (e === undefined) continue;
+      if (state === 'DRAIN' && reason !== null) e.drain = { reason, at: ctl.clock(), user: who.name };
+      else if (state === 'RESUME' || state === 'UNDRAIN' || state === 'IDLE') {
+        e.drain = null;
+        if (state === 'RESUME' && e.registered) e.down = false;
+      } else if (state === 'DOWN' && reason !== null) {
+        e.down = true;
+        e.drain = { reason, at: ctl.clock(), user: who.name };
+      } else return { error: 'Invalid node state specified' };
+    }
+    ctl.sched.request();
+    return { error: null };
   });
 
   r.on('GET', '/v1/nodes', () => ({ now: ctl.clock(), nodes: ctl.nodes.info(ctl.jobs.values()) }));

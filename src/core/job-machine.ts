@@ -20,7 +20,17 @@ export type JobEvent =
   | { kind: 'complete'; at: number; attempt: number; evidence: RunEvidence; steps: readonly StepRecord[] }
   | { kind: 'hold'; at: number; by: 'user' | 'admin' }
   | { kind: 'release'; at: number; priority: number }
-  | { kind: 'requeue'; at: number; hold: boolean };
+  | { kind: 'requeue'; at: number; hold: boolean }
+  | { kind: 'update'; at: number; changes: JobUpdate };
+
+/** Fields `scontrol update JobId=` may change (validated by the controller first). */
+export interface JobUpdate {
+  readonly timeLimit?: number | null;
+  readonly name?: string;
+  readonly comment?: string | null;
+  readonly nice?: number;
+  readonly partition?: string;
+}
 
 export type ApplyResult =
   | { ok: true; job: Job }
@@ -150,6 +160,8 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return { ok: true, job: { ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null } };
     case 'requeue':
       return requeue(job, ev.at, ev.hold);
+    case 'update':
+      return update(job, ev.changes);
   }
 }
 
@@ -275,4 +287,22 @@ function requeue(job: Job, at: number, hold: boolean): ApplyResult {
       evidence: null,
     },
   };
+}
+
+function update(job: Job, c: JobUpdate): ApplyResult {
+  if (isFinished(job.state)) return { ok: false, error: 'already_done' };
+  const req = {
+    ...job.req,
+    ...(c.timeLimit !== undefined ? { timeLimit: c.timeLimit } : {}),
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    ...(c.comment !== undefined ? { comment: c.comment } : {}),
+    ...(c.nice !== undefined ? { nice: c.nice } : {}),
+    ...(c.partition !== undefined ? { partition: c.partition } : {}),
+  };
+  let endTime = job.endTime;
+  if (c.timeLimit !== undefined && job.startTime !== null && job.state !== 'PENDING') {
+    // EndTime follows the new limit from the start, shifted by time spent suspended.
+    endTime = c.timeLimit === null ? null : job.startTime + c.timeLimit * 1000;
+  }
+  return { ok: true, job: { ...job, req, endTime } };
 }

@@ -1,0 +1,48 @@
+// `scontrol update JobId=...` on the controller: Slurm's rules for what may change when
+// (pending vs running), who may raise a limit, and the time-limit arithmetic (+N / -N).
+
+import type { Job } from '../core/job.ts';
+import type { JobUpdate } from '../core/job-machine.ts';
+import { isFinished } from '../core/job-state.ts';
+import { applyTimeLimitUpdate } from '../core/time-spec.ts';
+import { SlurmError } from '../api/wire.ts';
+import type { RatchetConfig } from '../core/config-model.ts';
+
+/** What scontrol sends: syntax already checked on the client. */
+export interface UpdateRequest {
+  id: number;
+  timeLimit?: { kind: 'set' | 'add' | 'sub'; seconds: number | 'UNLIMITED' };
+  name?: string;
+  comment?: string;
+  nice?: number;
+  partition?: string;
+}
+
+export type UpdatePlan = { ok: true; changes: JobUpdate } | { ok: false; error: SlurmError | string };
+
+export function planUpdate(cfg: RatchetConfig, job: Job, r: UpdateRequest, operator: boolean): UpdatePlan {
+  if (isFinished(job.state)) return { ok: false, error: SlurmError.JobFinished };
+  const pending = job.state === 'PENDING';
+  const changes: { -readonly [K in keyof JobUpdate]: JobUpdate[K] } = {};
+  if (r.timeLimit !== undefined) {
+    const t = applyTimeLimitUpdate(job.req.timeLimit, r.timeLimit, cfg.timeResolution);
+    if (!t.ok) return { ok: false, error: t.error };
+    const raising = t.seconds === null ? job.req.timeLimit !== null : job.req.timeLimit !== null && t.seconds > job.req.timeLimit;
+    // Only an operator may lengthen a running job (Slurm: "Access/permission denied").
+    if (!pending && raising && !operator) return { ok: false, error: SlurmError.AccessDenied };
+    // Minutes resolution (Slurm): a limit is whole minutes, rounded up.
+    changes.timeLimit = t.seconds === null || cfg.timeResolution === 'seconds' ? t.seconds : Math.ceil(t.seconds / 60) * 60;
+  }
+  if (r.partition !== undefined) {
+    if (!pending) return { ok: false, error: SlurmError.JobNotPending };
+    if (!cfg.partitions.some((p) => p.name === r.partition)) return { ok: false, error: SlurmError.InvalidPartition };
+    changes.partition = r.partition;
+  }
+  if (r.nice !== undefined) {
+    if (r.nice < 0 && !operator) return { ok: false, error: SlurmError.AccessDenied };
+    changes.nice = r.nice;
+  }
+  if (r.name !== undefined) changes.name = r.name;
+  if (r.comment !== undefined) changes.comment = r.comment;
+  return { ok: true, changes };
+}
