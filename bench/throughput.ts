@@ -14,8 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clusterDown, clusterUp, ROOT } from '../src/cli/cluster.ts';
-import { call } from '../src/lib/http.ts';
+import { api as clusterApi, clusterDown, clusterUp, ROOT } from '../src/cli/cluster.ts';
 import type { Job } from '../src/core/job.ts';
 
 const { values } = parseArgs({
@@ -57,8 +56,7 @@ async function ratchet(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-'));
   const h = await clusterUp({ dir, nodes: 2, cpus: 2, mem: 3000, set: [], timeResolution: 'minutes' });
   const env = { ...process.env, ...h.env };
-  const headers = { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
-  const api = <T>(path: string, body?: unknown): Promise<T> => call<T>('127.0.0.1', h.controlPort, path, body, { headers });
+  const api = <T>(path: string, body?: unknown): Promise<T> => clusterApi<T>(h.auth, h.controlPort, path, body);
   const jobsOf = async (name: string): Promise<Job[]> => (await api<{ jobs: Job[] }>('/v1/jobs')).jobs.filter((j) => j.req.name === name);
   const live = async (name: string): Promise<number> =>
     (await jobsOf(name)).filter((j) => j.state === 'PENDING' || j.state === 'RUNNING' || j.flags.length > 0).length;

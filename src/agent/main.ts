@@ -15,7 +15,10 @@ import { parseConfig } from '../core/config.ts';
 import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
 import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, TerminateRequest } from '../api/wire.ts';
 import { Router, HttpError, call } from '../lib/http.ts';
+import type { Request } from '../lib/http.ts';
 import { confPath } from '../lib/conf-file.ts';
+import { authHeaders, verifyHeaders } from '../lib/auth-header.ts';
+import { uidOf } from '../lib/users.ts';
 import { detectCgroups } from './cgroup.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { JobRunner } from './job-runner.ts';
@@ -47,12 +50,16 @@ class Agent {
     this.ctlHost = cfg.controlHost;
   }
 
-  private headers(): Record<string, string> {
-    return { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
+  private async toController<T>(path: string, body: unknown): Promise<T> {
+    const headers = await authHeaders(this.cfg, 'POST', path);
+    return call<T>(this.ctlHost, this.cfg.controlPort, path, body, { headers, timeoutMs: 10_000 });
   }
 
-  private toController<T>(path: string, body: unknown): Promise<T> {
-    return call<T>(this.ctlHost, this.cfg.controlPort, path, body, { headers: this.headers(), timeoutMs: 10_000 });
+  /** Only the controller (root or SlurmUser) may drive this agent. */
+  private async fromController(req: Request): Promise<void> {
+    const v = await verifyHeaders(this.cfg, req.headers, req.method, req.path);
+    if (!v.ok) throw new HttpError(401, { error: 'Protocol authentication error', detail: [v.error] });
+    if (v.uid !== 0 && v.uid !== uidOf(this.cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
   }
 
   /** Keep calling until the controller answers 2xx. */
@@ -178,7 +185,8 @@ class Agent {
   routes(): Router {
     const r = new Router();
     r.on('GET', '/v1/ping', () => ({ ok: true, node: this.node.name }));
-    r.on('POST', '/v1/launch', (req) => {
+    r.on('POST', '/v1/launch', async (req) => {
+      await this.fromController(req);
       const l = req.body as LaunchRequest;
       if (typeof l !== 'object' || l === null || typeof l.attempt !== 'number' || typeof l.job !== 'object') {
         throw new HttpError(400, { error: 'Unexpected message received' });
@@ -186,17 +194,20 @@ class Agent {
       this.launch(l);
       return { ok: true };
     });
-    r.on('POST', '/v1/terminate', (req) => {
+    r.on('POST', '/v1/terminate', async (req) => {
+      await this.fromController(req);
       const t = req.body as TerminateRequest;
       this.runner(t.jobId, t.attempt)?.terminate(t.cause, t.scope);
       return { ok: true };
     });
-    r.on('POST', '/v1/timelimit', (req) => {
+    r.on('POST', '/v1/timelimit', async (req) => {
+      await this.fromController(req);
       const t = req.body as { jobId: number; attempt: number; timeLimit: number | null };
       this.runner(t.jobId, t.attempt)?.setTimeLimit(t.timeLimit);
       return { ok: true };
     });
-    r.on('POST', '/v1/signal', (req) => {
+    r.on('POST', '/v1/signal', async (req) => {
+      await this.fromController(req);
       const s = req.body as SignalRequest;
       this.runner(s.jobId, s.attempt)?.signal(s.signal, s.scope);
       return { ok: true };

@@ -7,6 +7,7 @@ import type { RatchetConfig } from '../core/config-model.ts';
 import { callLite } from '../lib/http-lite.ts';
 import { HttpError } from '../lib/http-error.ts';
 import { confPath } from '../lib/conf-file.ts';
+import { authHeaders } from '../lib/auth-header.ts';
 import type { ErrorBody } from '../api/wire.ts';
 
 export class CliError extends Error {
@@ -37,15 +38,18 @@ export function config(prog: string): RatchetConfig {
   return cached;
 }
 
-function identity(): Record<string, string> {
-  return { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
-}
 
 /** Call the controller. Controller errors come back as ErrorBody; no controller -> CliError. */
 export async function request<T>(prog: string, path: string, body?: unknown): Promise<T> {
   const cfg = config(prog);
+  let headers: Record<string, string>;
   try {
-    return await callLite<T>(cfg.controlHost, cfg.controlPort, path, body, { headers: identity(), timeoutMs: 60_000 });
+    headers = await authHeaders(cfg, body === undefined ? 'GET' : 'POST', path);
+  } catch (e) {
+    throw new CliError([`${prog}: error: Munge encode failed: ${(e as Error).message}`, `${prog}: error: authentication: Socket communication error`], 1);
+  }
+  try {
+    return await callLite<T>(cfg.controlHost, cfg.controlPort, path, body, { headers, timeoutMs: 60_000 });
   } catch (e) {
     if (e instanceof HttpError) throw e;
     throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);

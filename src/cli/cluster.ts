@@ -11,6 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { call } from '../lib/http.ts';
+import { authHeaders } from '../lib/auth-header.ts';
+import type { AuthSettings } from '../lib/auth-header.ts';
+import { startMunged, stopMunged } from '../lib/munged.ts';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NODE = process.execPath;
@@ -24,6 +27,8 @@ export interface ClusterOptions {
   /** Extra `Key=Value` config lines (override the defaults written before them). */
   set: string[];
   timeResolution: 'minutes' | 'seconds';
+  /** auth/munge (default: a private munged under DIR/munge) or the single-user auth/none. */
+  auth?: 'munge' | 'none';
 }
 
 export interface ClusterHandle {
@@ -31,6 +36,7 @@ export interface ClusterHandle {
   conf: string;
   controlPort: number;
   env: Record<string, string>;
+  auth: AuthSettings;
 }
 
 async function freePort(): Promise<number> {
@@ -45,13 +51,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-function writeConf(o: ClusterOptions, ctlPort: number, agentPorts: number[]): string {
+function writeConf(o: ClusterOptions, ctlPort: number, agentPorts: number[], auth: AuthSettings): string {
   const lines = [
     '# Written by `ratchet cluster up`.',
     'ClusterName=ratchet',
     'SlurmctldHost=localhost(127.0.0.1)',
     `SlurmctldPort=${ctlPort}`,
-    'AuthType=auth/none',
+    `AuthType=${auth.authType}`,
+    ...(auth.mungeSocket !== null ? [`AuthInfo=socket=${auth.mungeSocket}`] : []),
     `StateSaveLocation=${join(o.dir, 'state')}`,
     `SlurmdSpoolDir=${join(o.dir, 'spool')}`,
     'KillWait=5',
@@ -95,13 +102,18 @@ export function startAgent(dir: string, conf: string, node: string): number {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** One authenticated API call to a cluster's controller (tests, benchmarks, `up`). */
+export async function api<T>(auth: AuthSettings, port: number, path: string, body?: unknown): Promise<T> {
+  const headers = await authHeaders(auth, body === undefined ? 'GET' : 'POST', path);
+  return call<T>('127.0.0.1', port, path, body, { headers });
+}
+
 /** Wait (bounded) until the controller answers and `nodes` agents have registered. */
-export async function waitReady(port: number, nodes: number, timeoutMs = 30_000): Promise<void> {
+export async function waitReady(auth: AuthSettings, port: number, nodes: number, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  const headers = { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
   for (;;) {
     try {
-      const r = await call<{ nodes: { state: string }[] }>('127.0.0.1', port, '/v1/nodes', undefined, { headers, keepAlive: false });
+      const r = await api<{ nodes: { state: string }[] }>(auth, port, '/v1/nodes');
       if (r.nodes.filter((n) => n.state !== 'UNKNOWN' && n.state !== 'DOWN').length >= nodes) return;
     } catch {
       // not up yet
@@ -116,14 +128,20 @@ export async function clusterUp(o: ClusterOptions): Promise<ClusterHandle> {
   const ctlPort = await freePort();
   const agentPorts: number[] = [];
   for (let i = 0; i < o.nodes; i++) agentPorts.push(await freePort());
-  const conf = writeConf(o, ctlPort, agentPorts);
+  let auth: AuthSettings = { authType: 'auth/none', mungeSocket: null };
+  if (o.auth !== 'none') {
+    const m = await startMunged(join(o.dir, 'munge'));
+    writeFileSync(join(o.dir, 'munge', 'munged.pidfile'), `${m.pid}\n`);
+    auth = { authType: 'auth/munge', mungeSocket: m.socket };
+  }
+  const conf = writeConf(o, ctlPort, agentPorts, auth);
   startController(o.dir, conf);
   for (let i = 0; i < o.nodes; i++) startAgent(o.dir, conf, `n${i + 1}`);
-  await waitReady(ctlPort, o.nodes);
+  await waitReady(auth, ctlPort, o.nodes);
   const env = { RATCHET_CONF: conf, PATH: `${join(ROOT, 'bin')}:${process.env.PATH ?? ''}` };
   writeFileSync(join(o.dir, 'env.sh'),
     `# source this file to use the cluster in ${o.dir}\nexport RATCHET_CONF='${conf}'\nexport PATH='${join(ROOT, 'bin')}':"$PATH"\n`);
-  return { dir: o.dir, conf, controlPort: ctlPort, env };
+  return { dir: o.dir, conf, controlPort: ctlPort, env, auth };
 }
 
 function alive(pid: number): boolean {
@@ -166,12 +184,17 @@ export async function stopDaemon(dir: string, name: string, signal: NodeJS.Signa
 
 export async function clusterDown(dir: string): Promise<void> {
   const pids = join(dir, 'pids');
-  if (!existsSync(pids)) return;
+  if (!existsSync(pids)) mkdirSync(pids, { recursive: true });
   const names = readdirSync(pids).filter((f) => f.endsWith('.pid')).map((f) => f.slice(0, -4));
   // Agents first, so nothing reports to a controller that is going away.
   names.sort((a, b) => Number(a === 'ratchetctld') - Number(b === 'ratchetctld'));
   for (const n of names) await stopDaemon(dir, n);
   rmSync(pids, { recursive: true, force: true });
+  const munged = join(dir, 'munge', 'munged.pidfile');
+  if (existsSync(munged)) {
+    await stopMunged(Number(readFileSync(munged, 'utf8').trim()));
+    rmSync(munged, { force: true });
+  }
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -185,6 +208,7 @@ export async function main(argv: string[]): Promise<void> {
       mem: { type: 'string', default: '3000' },
       set: { type: 'string', multiple: true, default: [] },
       'time-resolution': { type: 'string', default: 'minutes' },
+      auth: { type: 'string', default: 'munge' },
     },
   });
   const dir = resolve(values.dir);
@@ -192,6 +216,7 @@ export async function main(argv: string[]): Promise<void> {
     const tr = values['time-resolution'] === 'seconds' ? 'seconds' : 'minutes';
     const h = await clusterUp({
       dir, nodes: Number(values.nodes), cpus: Number(values.cpus), mem: Number(values.mem), set: values.set, timeResolution: tr,
+      auth: values.auth === 'none' ? 'none' : 'munge',
     });
     process.stdout.write(`cluster up: controller on port ${h.controlPort}, ${values.nodes} agent(s), state in ${dir}\n` +
       `use it with:  . ${join(dir, 'env.sh')}\n`);

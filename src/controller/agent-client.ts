@@ -29,7 +29,7 @@ export class AgentClient {
       const ep = this.endpoint(node);
       if (ep !== null) {
         try {
-          await call(ep.host, ep.port, path, body, { headers: authHeaders(this.ctl.cfg), timeoutMs: 5000 });
+          await call(ep.host, ep.port, path, body, { headers: await authHeaders(this.ctl.cfg, 'POST', path), timeoutMs: 5000 });
           return true;
         } catch {
           // fall through to retry

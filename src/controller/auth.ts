@@ -1,26 +1,30 @@
-// Who is calling. AuthType=auth/none (single-user sandbox) trusts the uid/gid the client
-// states in its headers; auth/munge (issue 3) replaces this with a verified credential.
-// Controller -> agent calls carry the controller's own identity the same way.
+// Who is calling: the verified uid/gid of a request (lib/auth-header.ts does MUNGE or the
+// single-user auth/none), turned into a user identity; and who counts as an operator.
 
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RatchetConfig } from '../core/config-model.ts';
 import type { UserIdentity } from '../core/job.ts';
 import { HttpError } from '../lib/http.ts';
-import { userName, groupName } from '../lib/users.ts';
+import { userName, groupName, uidOf } from '../lib/users.ts';
+import { authHeaders as headersFor, verifyHeaders } from '../lib/auth-header.ts';
 
-export function authHeaders(_cfg: RatchetConfig): Record<string, string> {
-  return { 'x-ratchet-uid': String(process.getuid?.() ?? 0), 'x-ratchet-gid': String(process.getgid?.() ?? 0) };
+export function authHeaders(cfg: RatchetConfig, method: string, path: string): Promise<Record<string, string>> {
+  return headersFor(cfg, method, path);
 }
 
-export function identify(_cfg: RatchetConfig, headers: IncomingHttpHeaders): UserIdentity {
-  const uid = Number(headers['x-ratchet-uid']);
-  const gid = Number(headers['x-ratchet-gid']);
-  if (!Number.isInteger(uid) || uid < 0 || !Number.isInteger(gid) || gid < 0) {
-    throw new HttpError(401, { error: 'Protocol authentication error' });
-  }
-  return { uid, gid, name: userName(uid), group: groupName(gid) };
+export async function identify(cfg: RatchetConfig, headers: IncomingHttpHeaders, method: string, path: string): Promise<UserIdentity> {
+  const v = await verifyHeaders(cfg, headers, method, path);
+  if (!v.ok) throw new HttpError(401, { error: 'Protocol authentication error', detail: [v.error] });
+  return { uid: v.uid, gid: v.gid, name: userName(v.uid), group: groupName(v.gid) };
 }
 
 export function isOperator(cfg: RatchetConfig, who: UserIdentity): boolean {
   return who.uid === 0 || who.name === cfg.slurmUser || cfg.adminUsers.includes(who.name);
+}
+
+/** Daemon-to-daemon calls must come from root or SlurmUser. */
+export async function identifyDaemon(cfg: RatchetConfig, headers: IncomingHttpHeaders, method: string, path: string): Promise<UserIdentity> {
+  const who = await identify(cfg, headers, method, path);
+  if (who.uid !== 0 && who.uid !== uidOf(cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
+  return who;
 }

@@ -14,7 +14,8 @@ import { uidOf } from '../lib/users.ts';
 import { expandHostlist } from '../core/hostlist.ts';
 import type { Controller } from './controller.ts';
 import { ControllerError } from './controller.ts';
-import { identify, isOperator } from './auth.ts';
+import { identify as identifyRaw, identifyDaemon, isOperator } from './auth.ts';
+import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
 import type { UpdateRequest } from './update.ts';
@@ -32,11 +33,13 @@ function mayControl(ctl: Controller, who: UserIdentity, job: Job): boolean {
 
 export function controllerRoutes(ctl: Controller): Router {
   const r = new Router();
+  const identify = (req: Request): Promise<UserIdentity> => identifyRaw(ctl.cfg, req.headers, req.method, req.path);
+  const daemon = (req: Request): Promise<UserIdentity> => identifyDaemon(ctl.cfg, req.headers, req.method, req.path);
 
   r.on('GET', '/v1/ping', () => ({ ok: true, cluster: ctl.cfg.clusterName }));
 
   r.on('POST', '/v1/submit', async (req) => {
-    const who = identify(ctl.cfg, req.headers);
+    const who = await identify(req);
     const badField = invalidSubmitField(req.body);
     if (badField !== null) throw bad(`invalid field: ${badField}`);
     try {
@@ -47,16 +50,16 @@ export function controllerRoutes(ctl: Controller): Router {
     }
   });
 
-  r.on('GET', '/v1/jobs', (req): JobsResponse => {
-    identify(ctl.cfg, req.headers);
+  r.on('GET', '/v1/jobs', async (req): Promise<JobsResponse> => {
+    await identify(req);
     const ids = req.query.get('ids');
     const want = ids ? new Set(ids.split(',').map(Number)) : null;
     const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id));
     return { now: ctl.clock(), jobs };
   });
 
-  r.on('GET', '/v1/acct', (req) => {
-    identify(ctl.cfg, req.headers);
+  r.on('GET', '/v1/acct', async (req) => {
+    await identify(req);
     const num = (k: string): number | null => {
       const v = req.query.get(k);
       return v === null || v === '' ? null : Number(v);
@@ -70,7 +73,7 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('POST', '/v1/cancel', async (req) => {
-    const who = identify(ctl.cfg, req.headers);
+    const who = await identify(req);
     const b = obj(req.body) as Partial<CancelRequest>;
     if (!isIntArray(b.ids)) throw bad('ids');
     const signal = b.signal ?? null;
@@ -97,7 +100,7 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('POST', '/v1/hold', async (req) => {
-    const who = identify(ctl.cfg, req.headers);
+    const who = await identify(req);
     const b = obj(req.body);
     if (!isIntArray(b.ids)) throw bad('ids');
     const results: CancelResult[] = [];
@@ -120,7 +123,7 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('POST', '/v1/update', async (req) => {
-    const who = identify(ctl.cfg, req.headers);
+    const who = await identify(req);
     const b = obj(req.body) as unknown as UpdateRequest;
     if (typeof b.id !== 'number') throw bad('id');
     const job = ctl.get(b.id);
@@ -138,8 +141,8 @@ export function controllerRoutes(ctl: Controller): Router {
     return { error: null };
   });
 
-  r.on('POST', '/v1/node/update', (req) => {
-    const who = identify(ctl.cfg, req.headers);
+  r.on('POST', '/v1/node/update', async (req) => {
+    const who = await identify(req);
     const b = obj(req.body);
     if (!isOperator(ctl.cfg, who)) return { error: SlurmError.AccessDenied };
     const names = typeof b.nodes === 'string' ? expandHostlist(b.nodes) : null;
@@ -162,9 +165,13 @@ export function controllerRoutes(ctl: Controller): Router {
     return { error: null };
   });
 
-  r.on('GET', '/v1/nodes', () => ({ now: ctl.clock(), nodes: ctl.nodes.info(ctl.jobs.values()) }));
+  r.on('GET', '/v1/nodes', async (req) => {
+    await identify(req);
+    return { now: ctl.clock(), nodes: ctl.nodes.info(ctl.jobs.values()) };
+  });
 
-  r.on('GET', '/v1/partitions', () => {
+  r.on('GET', '/v1/partitions', async (req) => {
+    await identify(req);
     const partitions: PartitionInfo[] = ctl.cfg.partitions.map((p) => {
       const nodes = partitionNodes(ctl.cfg, p);
       return {
@@ -175,11 +182,14 @@ export function controllerRoutes(ctl: Controller): Router {
     return { now: ctl.clock(), partitions };
   });
 
-  r.on('GET', '/v1/config', () => ({ now: ctl.clock(), config: ctl.cfg }));
+  r.on('GET', '/v1/config', async (req) => {
+    await identify(req);
+    return { now: ctl.clock(), config: ctl.cfg };
+  });
 
   // ---- agents ----
-  r.on('POST', '/v1/agent/register', (req) => {
-    identify(ctl.cfg, req.headers);
+  r.on('POST', '/v1/agent/register', async (req) => {
+    await daemon(req);
     const b = obj(req.body) as unknown as AgentRegister;
     if (typeof b.node !== 'string' || typeof b.port !== 'number' || !Array.isArray(b.running)) throw bad('register');
     const e = ctl.nodes.register(b, ctl.clock());
@@ -189,13 +199,15 @@ export function controllerRoutes(ctl: Controller): Router {
     return { ok: true };
   });
 
-  r.on('POST', '/v1/agent/heartbeat', (req) => {
+  r.on('POST', '/v1/agent/heartbeat', async (req) => {
+    await daemon(req);
     const b = obj(req.body);
     if (typeof b.node !== 'string') throw bad('node');
     return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock()) };
   });
 
   r.on('POST', '/v1/agent/complete', async (req) => {
+    await daemon(req);
     const b = obj(req.body) as unknown as CompletionReport;
     if (typeof b.jobId !== 'number' || typeof b.attempt !== 'number' || typeof b.evidence !== 'object') throw bad('complete');
     await ctl.completion(b);
@@ -203,6 +215,7 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('POST', '/v1/agent/timelimit', async (req) => {
+    await daemon(req);
     const b = obj(req.body) as unknown as TimeLimitReport;
     if (typeof b.jobId !== 'number' || typeof b.attempt !== 'number' || typeof b.at !== 'number') throw bad('timelimit');
     await ctl.timeLimit(b);

@@ -24,7 +24,9 @@ export function callLite<T>(host: string, port: number, path: string, body?: unk
     const sock = net.connect({ host, port });
     const chunks: Buffer[] = [];
     sock.setTimeout(opts.timeoutMs ?? 10_000, () => sock.destroy(new Error('timeout')));
-    sock.on('connect', () => sock.end(`${head.join('\r\n')}\r\n\r\n${text}`));
+    // No half-close: node:http aborts a request whose client sent FIN before the answer.
+    // `Connection: close` makes the server close once it has answered.
+    sock.on('connect', () => sock.write(`${head.join('\r\n')}\r\n\r\n${text}`));
     sock.on('data', (c: Buffer) => chunks.push(c));
     sock.on('error', reject);
     sock.on('close', () => {

@@ -80,7 +80,7 @@ function exchangeOnce(path: string, request: Buffer, timeoutMs: number): Promise
       if (err !== null) reject(err);
       else if (reply !== undefined) resolve(reply);
     };
-    sock.setTimeout(timeoutMs, () => finish(new Transient(`Failed to receive message header: Timed-out`)));
+    sock.setTimeout(timeoutMs, () => finish(new Transient('Failed to receive message header: Timed-out')));
     sock.on('connect', () => {
       connected = true;
       sock.write(request);

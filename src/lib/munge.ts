@@ -13,6 +13,7 @@ import {
   packDecodeRequest, packEncodeRequest, parseDecodeResponse, parseEncodeResponse,
 } from './munge-protocol.ts';
 import { MungeError, exchange } from './munge-socket.ts';
+import type * as SpawnPath from './munge-spawn.ts';
 
 export { MungeError } from './munge-socket.ts';
 
@@ -39,7 +40,7 @@ export interface EncodeOptions extends MungeOptions {
   ttl?: number;
 }
 
-type SpawnModule = typeof import('./munge-spawn.ts');
+type SpawnModule = typeof SpawnPath;
 let spawnModule: Promise<SpawnModule> | null = null;
 function spawnPath(): Promise<SpawnModule> {
   spawnModule ??= import('./munge-spawn.ts');

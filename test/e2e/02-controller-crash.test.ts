@@ -43,7 +43,7 @@ test('a controller killed with -9 mid-stream loses no acknowledged job and runs 
   process.kill(pid, 'SIGKILL');
   await new Promise((r) => setTimeout(r, 300));
   startController(c.h.dir, c.h.conf);
-  await waitReady(c.h.controlPort, 2);
+  await waitReady(c.h.auth, c.h.controlPort, 2);
   await Promise.all(loops);
 
   const ids = printedIds();

@@ -1,0 +1,102 @@
+// Two real local users on an auth/munge cluster: each job runs with its owner's uid, gid
+// and groups and writes output files as that user; a user cannot cancel, hold or update
+// another's job (Slurm's "Access/permission denied"), root can; a request with a forged,
+// missing or replayed credential is refused.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { statSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestCluster, run } from './harness.ts';
+import { encodeCredential } from '../../src/lib/munge.ts';
+import { call } from '../../src/lib/http.ts';
+import { readFileSync as read } from 'node:fs';
+
+const USERS = ['rtest-alice', 'rtest-bob'] as const;
+
+/** uid from /etc/passwd, read fresh (the users may have just been created). */
+function uidOf(name: string): number | undefined {
+  const line = read('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  return line === undefined ? undefined : Number(line.split(':')[2]);
+}
+let c: TestCluster;
+
+before(async () => {
+  for (const u of USERS) {
+    if (uidOf(u) === undefined) {
+      const r = await run('useradd', ['--create-home', '--user-group', '--shell', '/bin/bash', u], {});
+      assert.equal(r.code, 0, r.stderr);
+    }
+  }
+  c = await TestCluster.start({ nodes: 1, cpus: 4, timeResolution: 'seconds' });
+});
+after(async () => {
+  await c.stop();
+});
+
+function as(user: string, cmd: string): ReturnType<TestCluster['sh']> {
+  return c.sh(`setpriv --reuid=${user} --regid=${user} --init-groups bash -c ${JSON.stringify(cmd)}`);
+}
+
+async function submitAs(user: string, args: string): Promise<number> {
+  const r = await as(user, `sbatch --parsable ${args}`);
+  assert.equal(r.code, 0, r.stderr);
+  return Number(r.stdout.trim());
+}
+
+test('jobs run as their owner and write their output files as that user', async () => {
+  const ids: number[] = [];
+  for (const u of USERS) ids.push(await submitAs(u, `-o out-${u}-%j.txt --wrap "id -u; id -g; id -Gn; whoami"`));
+  for (const [i, u] of USERS.entries()) {
+    const id = ids[i] ?? 0;
+    assert.equal(await c.waitDone(id), 'COMPLETED');
+    const file = join(c.work, `out-${u}-${id}.txt`);
+    const [uid, gid, groups, name] = readFileSync(file, 'utf8').trim().split('\n');
+    assert.equal(Number(uid), uidOf(u));
+    assert.equal(name, u);
+    assert.match(groups ?? '', new RegExp(`\\b${u}\\b`));
+    assert.equal(statSync(file).uid, uidOf(u), 'the output file belongs to the job user');
+    assert.equal(Number(gid), statSync(file).gid);
+    const show = await c.sh(`scontrol show job ${id}`);
+    assert.match(show.stdout, new RegExp(`UserId=${u}\\(${uidOf(u)}\\)`));
+  }
+});
+
+test('a user cannot cancel, hold or update another user\'s job; root can', async () => {
+  const [alice, bob] = USERS;
+  const id = await submitAs(bob, '--wrap "sleep 60"');
+  await c.waitState(id, ['RUNNING']);
+  const cancel = await as(alice, `scancel ${id}`);
+  assert.deepEqual([cancel.code, cancel.stderr], [1, `scancel: error: Kill job error on job id ${id}: Access/permission denied\n`]);
+  const hold = await as(alice, `scontrol hold ${id}`);
+  assert.equal(hold.code, 1);
+  assert.match(hold.stderr, /Access\/permission denied/);
+  const upd = await as(alice, `scontrol update JobId=${id} TimeLimit=1`);
+  assert.deepEqual([upd.code, upd.stderr], [1, `Access/permission denied for job ${id}\n`]);
+  assert.equal(await c.state(id), 'RUNNING', 'untouched');
+  assert.equal((await as(bob, `scontrol update JobId=${id} Comment=mine`)).code, 0, 'the owner may');
+  assert.equal((await c.sh(`scancel ${id}`)).code, 0, 'root may');
+  assert.equal(await c.waitDone(id), 'CANCELLED');
+  assert.match((await c.sh(`sacct -j ${id} -X -n -P --format=State`)).stdout, /^CANCELLED by 0$/m);
+});
+
+test('missing, forged and replayed credentials are refused', async () => {
+  const port = c.h.controlPort;
+  const status = async (headers: Record<string, string>): Promise<number> => {
+    try {
+      await call('127.0.0.1', port, '/v1/jobs', undefined, { headers, keepAlive: false });
+      return 200;
+    } catch (e) {
+      return (e as { status?: number }).status ?? 0;
+    }
+  };
+  assert.equal(await status({}), 401, 'no credential');
+  assert.equal(await status({ 'x-ratchet-uid': '0', 'x-ratchet-gid': '0' }), 401, 'a stated uid is not a credential');
+  const cred = await encodeCredential({ socket: c.h.auth.mungeSocket, payload: 'GET /v1/jobs' });
+  const forged = cred.slice(0, 20) + (cred[20] === 'A' ? 'B' : 'A') + cred.slice(21);
+  assert.equal(await status({ 'x-ratchet-cred': forged }), 401, 'forged');
+  assert.equal(await status({ 'x-ratchet-cred': cred }), 200, 'genuine');
+  assert.equal(await status({ 'x-ratchet-cred': cred }), 401, 'replayed');
+  const other = await encodeCredential({ socket: c.h.auth.mungeSocket, payload: 'POST /v1/cancel' });
+  assert.equal(await status({ 'x-ratchet-cred': other }), 401, 'issued for another request');
+});
