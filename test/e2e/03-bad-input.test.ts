@@ -70,7 +70,7 @@ function raw(port: number, bytes: string | Buffer): Promise<string> {
     s.on('error', () => resolve(out));
     s.on('close', () => resolve(out));
     s.setTimeout(3000, () => s.destroy());
-    s.end(bytes);
+    s.write(bytes);
   });
 }
 
@@ -81,7 +81,7 @@ test('garbage on the controller and agent ports is refused; the daemons keep ser
   const before = await queued();
   for (const port of [c.h.controlPort, agentPort]) {
     await raw(port, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
-    await raw(port, 'GET / HTTP/1.1\r\n\r\n');
+    await raw(port, 'GET / HTTP/1.1\r\nconnection: close\r\n\r\n');
   }
   assert.match(await raw(c.h.controlPort, body('{not json')), /^HTTP\/1\.1 40[013] /);
   assert.match(await raw(c.h.controlPort, body('{"script": 42}')), /^HTTP\/1\.1 40[013] /);
