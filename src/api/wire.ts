@@ -84,6 +84,11 @@ export interface NodeInfo {
   allocMem: number;
   state: 'IDLE' | 'MIXED' | 'ALLOCATED' | 'DOWN' | 'DRAIN' | 'DRAINING' | 'UNKNOWN';
   reason: string | null;
+  /** When and by whom the reason was set (scontrol update ... Reason=). */
+  reasonTime?: number | null;
+  reasonUser?: { name: string; uid: number } | null;
+  /** The agent stopped heartbeating (DOWN by timeout, not by an admin). */
+  notResponding?: boolean;
   partitions: string[];
   addr: string | null;
   hostname: string | null;

@@ -3,8 +3,16 @@
 
 import type { CancelResult, JobsResponse } from '../api/wire.ts';
 import { formatJobs } from './format/scontrol-job.ts';
+import { scontrolShowNodes } from './format/scontrol-node.ts';
+import { scontrolShowPartitions } from './format/scontrol-partition.ts';
+import { scontrolShowConfig } from './format/scontrol-config.ts';
+import { nodeViewFromConfig, partitionViewFromConfig } from './format/sinfo-view.ts';
+import type { NodeInfo, PartitionInfo } from '../api/wire.ts';
+import type { RatchetConfig } from '../core/config-model.ts';
+import { confPath } from '../lib/conf-file.ts';
+import { uidOf } from '../lib/users.ts';
 import { parseTimeLimitUpdate } from '../core/time-spec.ts';
-import { CliError, request, runCli } from './client.ts';
+import { CliError, config, request, runCli } from './client.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 
@@ -32,6 +40,33 @@ async function showJob(ids: string[], oneLiner: boolean, details: boolean): Prom
   const jobs = [...r.jobs].sort((a, b) => b.id - a.id);
   process.stdout.write(formatJobs(jobs, r.now, { oneLiner, details }));
   return 0;
+}
+
+async function showOther(what: string, name: string | null, oneLiner: boolean): Promise<number> {
+  const cfg = config('scontrol');
+  let out: { stdout: string; stderr: string; exitCode: number };
+  if (what.startsWith('node')) {
+    const r = await request<{ nodes: NodeInfo[] }>('scontrol', '/v1/nodes');
+    const nodes = r.nodes.map((x) => nodeViewFromConfig(x, cfg.nodes.find((c) => c.name === x.name)));
+    out = scontrolShowNodes(nodes, name, { oneLiner });
+  } else if (what.startsWith('partition')) {
+    const r = await request<{ partitions: PartitionInfo[] }>('scontrol', '/v1/partitions');
+    const parts = r.partitions.map((x) => partitionViewFromConfig(x, cfg.partitions.find((c) => c.name === x.name)));
+    out = scontrolShowPartitions(parts, name, { oneLiner });
+  } else {
+    const r = await request<{ now: number; config: RatchetConfig; bootTime?: number; nextJobId?: number }>('scontrol', '/v1/config');
+    out = {
+      stdout: scontrolShowConfig({
+        config: r.config, loadedAt: r.bootTime ?? r.now, bootTime: r.bootTime ?? r.now, nextJobId: r.nextJobId ?? null,
+        confPath: confPath([], process.env), version: '22.05.8 (ratchet 0.1.0)', slurmUserUid: uidOf(r.config.slurmUser) ?? null,
+        controllerUp: true,
+      }),
+      stderr: '', exitCode: 0,
+    };
+  }
+  process.stdout.write(out.stdout);
+  process.stderr.write(out.stderr);
+  return out.exitCode;
 }
 
 async function holdRelease(verb: 'hold' | 'uhold' | 'release', args: string[]): Promise<number> {
@@ -110,6 +145,9 @@ export async function main(argv: string[]): Promise<void> {
     if (verb === 'show' || verb === 'sho' || verb === 'sh') {
       const what = (rest[0] ?? '').toLowerCase();
       if (what === 'job' || what === 'jobs' || what === 'jobid') return showJob(rest.slice(1), has(p, 'oneliner'), has(p, 'details'));
+      if (what.startsWith('node') || what.startsWith('partition') || what === 'config') {
+        return showOther(what, rest[1] ?? null, has(p, 'oneliner'));
+      }
       throw new CliError([`invalid entity:${rest[0] ?? ''} for keyword:show `], 1);
     }
     if (verb === 'hold' || verb === 'uhold' || verb === 'release') return holdRelease(verb, rest);

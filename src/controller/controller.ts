@@ -54,10 +54,12 @@ export class Controller {
 
   readonly cfg: RatchetConfig;
   readonly clock: () => number;
+  readonly bootTime: number;
 
   constructor(cfg: RatchetConfig, clock: () => number = Date.now) {
     this.cfg = cfg;
     this.clock = clock;
+    this.bootTime = clock();
     this.store = new Store(cfg.stateSaveLocation);
     this.nodes = new NodeRegistry(cfg);
     this.agents = new AgentClient(this);

@@ -15,7 +15,9 @@ export interface NodeEntry {
   agentStartTime: number | null;
   os: string | null;
   arch: string | null;
-  drain: { reason: string; at: number; user: string } | null;
+  drain: { reason: string; at: number; user: string; uid: number } | null;
+  /** DOWN because the agent went silent (SlurmdTimeout), as opposed to by an admin. */
+  silent: boolean;
   down: boolean;
   lastBusy: number | null;
 }
@@ -35,7 +37,7 @@ export class NodeRegistry {
     for (const n of cfg.nodes) {
       this.nodes.set(n.name, {
         cfg: n, registered: false, addr: null, port: null, lastSeen: 0, bootTime: null,
-        agentStartTime: null, os: null, arch: null, drain: null, down: false, lastBusy: null,
+        agentStartTime: null, os: null, arch: null, drain: null, down: false, lastBusy: null, silent: false,
       });
     }
   }
@@ -45,6 +47,7 @@ export class NodeRegistry {
     if (e === undefined) return null;
     e.registered = true;
     e.down = false;
+    e.silent = false;
     e.addr = r.addr;
     e.port = r.port;
     e.lastSeen = now;
@@ -68,6 +71,7 @@ export class NodeRegistry {
     for (const e of this.nodes.values()) {
       if (e.registered && !e.down && now - e.lastSeen > this.cfg.slurmdTimeout * 1000) {
         e.down = true;
+        e.silent = true;
         gone.push(e.cfg.name);
       }
     }
@@ -113,7 +117,10 @@ export class NodeRegistry {
         allocCpus: u.cpus,
         allocMem: u.mem,
         state,
-        reason: e.drain?.reason ?? null,
+        reason: e.drain?.reason ?? (e.silent ? 'Not responding' : null),
+        reasonTime: e.drain?.at ?? null,
+        reasonUser: e.drain ? { name: e.drain.user, uid: e.drain.uid } : null,
+        notResponding: e.silent || !e.registered,
         partitions: this.cfg.partitions.filter((p) => p.nodes.includes(e.cfg.name)).map((p) => p.name),
         addr: e.addr,
         hostname: e.cfg.hostname,

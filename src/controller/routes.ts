@@ -152,13 +152,13 @@ export function controllerRoutes(ctl: Controller): Router {
     for (const n of names) {
       const e = ctl.nodes.nodes.get(n);
       if (e === undefined) continue;
-      if (state === 'DRAIN' && reason !== null) e.drain = { reason, at: ctl.clock(), user: who.name };
+      if (state === 'DRAIN' && reason !== null) e.drain = { reason, at: ctl.clock(), user: who.name, uid: who.uid };
       else if (state === 'RESUME' || state === 'UNDRAIN' || state === 'IDLE') {
         e.drain = null;
         if (state === 'RESUME' && e.registered) e.down = false;
       } else if (state === 'DOWN' && reason !== null) {
         e.down = true;
-        e.drain = { reason, at: ctl.clock(), user: who.name };
+        e.drain = { reason, at: ctl.clock(), user: who.name, uid: who.uid };
       } else return { error: 'Invalid node state specified' };
     }
     ctl.sched.request();
@@ -184,7 +184,7 @@ export function controllerRoutes(ctl: Controller): Router {
 
   r.on('GET', '/v1/config', async (req) => {
     await identify(req);
-    return { now: ctl.clock(), config: ctl.cfg };
+    return { now: ctl.clock(), config: ctl.cfg, bootTime: ctl.bootTime, nextJobId: ctl.store.peekNextJobId() };
   });
 
   // ---- agents ----

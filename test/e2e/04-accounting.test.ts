@@ -47,3 +47,20 @@ test('sacct answers after MinJobAge and after a controller restart', async () =>
   assert.ok(next > bad, 'job ids continue after the restart');
   assert.equal(await c.waitDone(next), 'COMPLETED');
 });
+
+test('sinfo and scontrol show node follow a drain and a resume', async () => {
+  assert.match((await c.sh('sinfo -h -o "%P %a %D %t %N"')).stdout, /^debug\* up 1 idle n1$/m);
+  const denied = await c.sh('setpriv --reuid=65534 --regid=65534 --clear-groups scontrol update NodeName=n1 State=DRAIN Reason=x');
+  assert.deepEqual([denied.code, denied.stderr], [1, 'slurm_update error: Access/permission denied\n']);
+  const noReason = await c.sh('scontrol update NodeName=n1 State=DRAIN');
+  assert.equal(noReason.code, 1);
+  assert.equal((await c.sh('scontrol update NodeName=n1 State=DRAIN Reason=maintenance')).code, 0);
+  assert.match((await c.sh('sinfo -h -o "%t %N %E"')).stdout, /^drain n1 maintenance$/m);
+  assert.match((await c.sh('scontrol show node n1')).stdout, /State=IDLE\+DRAIN|State=DRAIN/);
+  const id = await c.submit('--wrap true');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(await c.state(id), 'PENDING', 'a drained node takes no new work');
+  assert.equal((await c.sh('scontrol update NodeName=n1 State=RESUME')).code, 0);
+  assert.equal(await c.waitDone(id), 'COMPLETED');
+  assert.match((await c.sh('sinfo -h -o "%t"')).stdout, /^idle$/m);
+});
