@@ -198,9 +198,15 @@ export class JobRunner {
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
     this.runningSince = this.startedAt;
+    // Slurm's limit runs from the job's StartTime (the controller's decision), so a launch
+    // that arrives late does not lengthen the job: count the delay as time already run.
+    const decided = launch.job.startTime;
+    // (A gap over a minute means another clock, not a slow launch: then count from the spawn.)
+    const gap = decided === null ? -1 : this.startedAt - decided;
+    if (gap >= 0 && gap < 60_000) this.ranMs = gap;
     if (launched.pid === null) return launched.exit;
-    // The limit counts from the spawn, and also covers a launcher that never gets to the
-    // script (an output path that is a FIFO nobody reads blocks its open forever).
+    // The limit also covers a launcher that never gets to the script (an output path that
+    // is a FIFO nobody reads blocks its open forever).
     this.armTimeLimit();
     await launched.ready;
     if (this.startGrace !== null) clearTimeout(this.startGrace);
