@@ -53,7 +53,7 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(/(?<=[ |])\d+:\d\d(?= )/g, '<T>');
     l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');
     l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
-    l = l.replace(/(line \d+: )\d+( Killed)/g, '$1<PID>$2');
+    l = l.replace(/(line \d+:)\s+\d+\s+(Killed)/g, '$1 <PID> $2');
     // Measured memory on step rows (MaxRSS): Slurm polls every 30 s, Ratchet reads the cgroup peak.
     if (/^J\d+\.(batch|\d+)[| ]/.test(l)) l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
     l = l.replace(/(slurmstepd-n\d: error: )/g, 'slurmstepd-<NODE>: error: ');
