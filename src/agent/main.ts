@@ -9,9 +9,9 @@
 
 import http from 'node:http';
 import os from 'node:os';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig } from '../core/config.ts';
+import { loadConfigFile } from '../api/config-file.ts';
 import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
 import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, TerminateRequest } from '../api/wire.ts';
 import { Router, HttpError, call } from '../lib/http.ts';
@@ -219,14 +219,9 @@ class Agent {
 export function main(argv: string[]): void {
   const file = confPath(argv, process.env);
   const ni = argv.indexOf('-N');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fatal(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const parsed = parseConfig(text, file);
+  const parsed = loadConfigFile(file);
   if (!parsed.ok) fatal(parsed.error);
+  for (const w of parsed.warnings) process.stderr.write(`ratchetd: warning: ${file}:${w.line}: ${w.message}\n`);
   const cfg = parsed.config;
   const name = ni >= 0 ? argv[ni + 1] : os.hostname().split('.')[0];
   const node = cfg.nodes.find((n) => n.name === name);

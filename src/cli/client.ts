@@ -1,8 +1,7 @@
 // The CLI's connection to the controller: read ratchet.conf (RATCHET_CONF), state who we
 // are, and turn transport failures into Slurm-style messages.
 
-import { readFileSync } from 'node:fs';
-import { parseConfig } from '../core/config.ts';
+import { loadConfigFile } from '../api/config-file.ts';
 import type { RatchetConfig } from '../core/config-model.ts';
 import { callLite } from '../lib/http-lite.ts';
 import { HttpError } from '../lib/http-error.ts';
@@ -26,13 +25,10 @@ let cached: RatchetConfig | null = null;
 export function config(prog: string): RatchetConfig {
   if (cached !== null) return cached;
   const file = confPath([], process.env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
+  const parsed = loadConfigFile(file);
+  if (!parsed.ok && parsed.unreadable) {
     throw new CliError([`${prog}: error: Unable to read configuration file ${file} (set RATCHET_CONF)`], 1);
   }
-  const parsed = parseConfig(text, file);
   if (!parsed.ok) throw new CliError([`${prog}: error: ${parsed.error}`], 1);
   cached = parsed.config;
   return cached;

@@ -3,8 +3,7 @@
 // the live state, serves the HTTP API and runs the scheduler. SIGTERM/SIGINT: commit and exit.
 
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
-import { parseConfig } from '../core/config.ts';
+import { loadConfigFile } from '../api/config-file.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { Controller } from './controller.ts';
 import { controllerRoutes } from './routes.ts';
@@ -16,13 +15,7 @@ function fatal(msg: string): never {
 
 export function main(argv: string[]): void {
   const file = confPath(argv, process.env);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fatal(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  const parsed = parseConfig(text, file);
+  const parsed = loadConfigFile(file);
   if (!parsed.ok) fatal(parsed.error);
   for (const w of parsed.warnings) process.stderr.write(`ratchetctld: warning: ${file}:${w.line}: ${w.message}\n`);
   const cfg = parsed.config;
