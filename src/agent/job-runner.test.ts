@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Job, JobRequest, UserIdentity } from '../core/job.ts';
 import { asJobId } from '../core/job.ts';
+import { newJob } from '../core/job-new.ts';
 import type { LaunchRequest } from '../api/wire.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { detectCgroups } from './cgroup.ts';
@@ -81,33 +82,8 @@ function makeLaunch(s: JobSpec): LaunchRequest {
   };
   const user = s.user ?? ROOT;
   const job: Job = {
-    id: asJobId(s.id),
-    req,
-    user,
-    submitTime: 0,
-    eligibleTime: 0,
-    state: 'RUNNING',
-    flags: [],
-    reason: 'None',
-    stateDesc: null,
-    priority: 1,
-    held: null,
-    startTime: 0,
-    endTime: null,
-    nodeList: ['n1'],
-    allocCpus: 1,
-    allocMem: 256,
-    exitCode: { code: 0, signal: 0 },
-    derivedExitCode: { code: 0, signal: 0 },
-    restarts: 0,
-    attempt: 0,
-    cancelledBy: null,
-    lastSchedEval: null,
-    suspendTime: null,
-    secsPreSuspend: 0,
-    steps: [],
-    runs: [],
-    evidence: null,
+    ...newJob(asJobId(s.id), req, user, 0, false, 'None', 1),
+    state: 'RUNNING', startTime: 0, nodeList: ['n1'], allocCpus: 1, allocMem: 256,
   };
   return {
     job,

@@ -20,7 +20,8 @@ import type { CompletionReport, LaunchRequest, SubmitRequest, SubmitResponse, Ti
 import { SlurmError } from '../api/wire.ts';
 import { Store } from './store.ts';
 import { NodeRegistry, holdsResources } from './nodes.ts';
-import { resolveSubmit, newJob } from './submit.ts';
+import { resolveSubmit } from './submit.ts';
+import { newJob } from '../core/job-new.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 

@@ -8,7 +8,7 @@ import type { Reason } from '../core/reason.ts';
 import { schedule } from '../sched/schedule.ts';
 import type { SchedJob, SchedNode, SchedPartition } from '../sched/schedule.ts';
 import type { Controller } from './controller.ts';
-import { cpusPerNode, memPerNodeOf } from './submit.ts';
+import { cpusPerNode, memPerNodeOf } from '../core/job-new.ts';
 
 /** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
 const STICKY: ReadonlySet<Reason> = new Set<Reason>([

@@ -3,9 +3,8 @@
 // fit its partition (Slurm accepts such jobs and leaves them pending).
 
 import type { RatchetConfig, PartitionConfig, NodeConfig } from '../core/config-model.ts';
-import type { Job, JobId, JobRequest, UserIdentity } from '../core/job.ts';
-import { EXIT_OK } from '../core/job.ts';
 import type { Reason } from '../core/reason.ts';
+import type { JobRequest } from '../core/job.ts';
 import type { SubmitRequest, ErrorBody } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
 
@@ -113,47 +112,4 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     signal: r.signal,
   };
   return { ok: true, req, reason };
-}
-
-/** CPUs per node the job occupies. */
-export function cpusPerNode(req: JobRequest): number {
-  return Math.ceil(req.ntasks / req.nodes) * req.cpusPerTask;
-}
-
-/** MiB per node the job occupies (0 = the whole node, resolved at allocation). */
-export function memPerNodeOf(req: JobRequest): number {
-  if (req.memPerNode !== null) return req.memPerNode;
-  return (req.memPerCpu ?? 0) * cpusPerNode(req);
-}
-
-export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: number, hold: boolean, reason: Reason, priority: number): Job {
-  return {
-    id,
-    req,
-    user,
-    submitTime: now,
-    eligibleTime: now,
-    state: 'PENDING',
-    flags: [],
-    reason: hold ? 'JobHeldUser' : reason,
-    stateDesc: null,
-    priority,
-    held: hold ? 'user' : null,
-    startTime: null,
-    endTime: null,
-    nodeList: [],
-    allocCpus: req.ntasks * req.cpusPerTask,
-    allocMem: memPerNodeOf(req),
-    exitCode: EXIT_OK,
-    derivedExitCode: EXIT_OK,
-    restarts: 0,
-    attempt: 0,
-    cancelledBy: null,
-    lastSchedEval: null,
-    suspendTime: null,
-    secsPreSuspend: 0,
-    steps: [],
-    runs: [],
-    evidence: null,
-  };
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { applyEvent, classifyRun, derivedExit } from './job-machine.ts';
 import type { Job, JobRequest, RunEvidence, StepRecord } from './job.ts';
 import { asJobId, EXIT_OK } from './job.ts';
+import { newJob } from './job-new.ts';
 
 const req: JobRequest = {
   name: 'j', script: '#!/bin/sh\n', scriptPath: null, argv: [], workDir: '/tmp', stdout: 'slurm-%j.out', stderr: null,
@@ -12,12 +13,7 @@ const req: JobRequest = {
 };
 
 function pending(): Job {
-  return {
-    id: asJobId(7), req, user: { name: 'root', uid: 0, gid: 0, group: 'root' }, submitTime: 1000, eligibleTime: 1000,
-    state: 'PENDING', flags: [], reason: 'None', stateDesc: null, priority: 100, held: null, startTime: null, endTime: null,
-    nodeList: [], allocCpus: 1, allocMem: 256, exitCode: EXIT_OK, derivedExitCode: EXIT_OK, restarts: 0, attempt: 0,
-    cancelledBy: null, lastSchedEval: null, suspendTime: null, secsPreSuspend: 0, steps: [], runs: [], evidence: null,
-  };
+  return newJob(asJobId(7), req, { name: 'root', uid: 0, gid: 0, group: 'root' }, 1000, false, 'None', 100);
 }
 
 function evidence(over: Partial<RunEvidence>): RunEvidence {

@@ -4,6 +4,7 @@
 
 import type { Job, JobRequest, StepRecord } from '../../core/job.ts';
 import { EXIT_OK, asJobId } from '../../core/job.ts';
+import { newJob } from '../../core/job-new.ts';
 
 /** Epoch ms of a UTC wall-clock time on the day the goldens were recorded (2026-11-21). */
 export function at(hms: string): number {
@@ -48,36 +49,9 @@ export function makeJob(o: JobOverrides = {}): Job & { readonly dependency?: str
     nice: 0,
     ...req,
   };
-  return {
-    id: asJobId(id ?? 1),
-    req: request,
-    user: { name: 'root', uid: 0, gid: 0, group: 'root' },
-    submitTime: at('05:15:21'),
-    eligibleTime: at('05:15:21'),
-    state: 'PENDING',
-    flags: [],
-    reason: 'None',
-    stateDesc: null,
-    priority: 4294901759,
-    held: null,
-    startTime: null,
-    endTime: null,
-    nodeList: [],
-    allocCpus: 0,
-    allocMem: 0,
-    exitCode: EXIT_OK,
-    derivedExitCode: EXIT_OK,
-    restarts: 0,
-    attempt: 0,
-    cancelledBy: null,
-    lastSchedEval: null,
-    suspendTime: null,
-    secsPreSuspend: 0,
-    steps: [],
-    runs: [],
-    evidence: null,
-    ...rest,
-  };
+  const user = { name: 'root', uid: 0, gid: 0, group: 'root' };
+  const job = newJob(asJobId(id ?? 1), request, user, at('05:15:21'), false, 'None', 4294901759);
+  return { ...job, allocCpus: 0, allocMem: 0, ...rest };
 }
 
 /** The batch step of a run. */
