@@ -2,36 +2,19 @@
 // `J.0`...). Without `-D` only the job's current run is shown; with `-D` every earlier run
 // (RunRecord: requeued, escalated) comes first as its own row group. `-X` drops steps.
 
-import type { ExitStatus, Job, RunRecord, StepRecord } from '../../core/job.ts';
-import type { JobState } from '../../core/job-state.ts';
-import type { Reason } from '../../core/reason.ts';
+import type { Job, RunRecord, StepRecord } from '../../core/job.ts';
+import { runRecord } from '../../core/job-machine.ts';
 import type { JobView } from './job-view.ts';
 import { requestedCpus, secOf, suspendedSecs, timeUsedSecs } from './job-view.ts';
 
 /** One run of a job as accounting recorded it (the live job or a RunRecord). */
-export interface RunView {
+export type RunView = Omit<RunRecord, 'attempt' | 'evidence'> & {
   readonly current: boolean;
-  readonly state: JobState | 'REQUEUED';
-  readonly reason: Reason;
-  readonly exitCode: ExitStatus;
-  readonly derivedExitCode: ExitStatus;
-  readonly submitTime: number;
-  readonly eligibleTime: number | null;
-  readonly startTime: number | null;
-  readonly endTime: number | null;
-  readonly nodeList: readonly string[];
-  readonly allocCpus: number;
   readonly allocMemPerNode: number;
-  readonly memPerNode: number | null;
-  readonly memPerCpu: number | null;
-  readonly timeLimit: number | null;
-  readonly partition: string;
-  readonly cancelledBy: number | null;
-  readonly steps: readonly StepRecord[];
   /** Run time excluding suspensions, seconds. */
   readonly elapsed: number;
   readonly suspended: number;
-}
+};
 
 export interface SacctRow {
   readonly job: JobView;
@@ -48,26 +31,12 @@ export interface SacctRowOptions {
   readonly duplicates?: boolean;
 }
 
+/** The live job's current run, closed the way the job machine closes a run. */
 function currentRun(job: Job, now: number): RunView {
   return {
+    ...pastRun(job, runRecord(job, job.state)),
     current: true,
-    state: job.state,
-    reason: job.reason,
-    exitCode: job.exitCode,
-    derivedExitCode: job.derivedExitCode,
-    submitTime: job.submitTime,
-    eligibleTime: job.eligibleTime,
-    startTime: job.startTime,
-    endTime: job.endTime,
-    nodeList: job.nodeList,
     allocCpus: job.state === 'PENDING' ? 0 : job.allocCpus,
-    allocMemPerNode: job.allocMem,
-    memPerNode: job.req.memPerNode,
-    memPerCpu: job.req.memPerCpu,
-    timeLimit: job.req.timeLimit,
-    partition: job.req.partition,
-    cancelledBy: job.cancelledBy,
-    steps: job.steps,
     elapsed: Math.max(0, timeUsedSecs(job, now)),
     suspended: suspendedSecs(job, now),
   };
@@ -75,28 +44,7 @@ function currentRun(job: Job, now: number): RunView {
 
 function pastRun(job: Job, r: RunRecord): RunView {
   const elapsed = r.startTime !== null && r.endTime !== null ? Math.max(0, secOf(r.endTime) - secOf(r.startTime)) : 0;
-  return {
-    current: false,
-    state: r.state,
-    reason: r.reason,
-    exitCode: r.exitCode,
-    derivedExitCode: r.derivedExitCode,
-    submitTime: r.submitTime,
-    eligibleTime: r.eligibleTime,
-    startTime: r.startTime,
-    endTime: r.endTime,
-    nodeList: r.nodeList,
-    allocCpus: r.allocCpus,
-    allocMemPerNode: job.allocMem,
-    memPerNode: r.memPerNode,
-    memPerCpu: r.memPerCpu,
-    timeLimit: r.timeLimit,
-    partition: r.partition,
-    cancelledBy: r.cancelledBy,
-    steps: r.steps,
-    elapsed,
-    suspended: 0,
-  };
+  return { ...r, current: false, allocMemPerNode: job.allocMem, elapsed, suspended: 0 };
 }
 
 const STEP_ORDER = (s: StepRecord): number => (s.id === 'batch' ? -2 : s.id === 'extern' ? -1 : s.id);
