@@ -12,7 +12,7 @@
 // holding the control files (a "fake root"); removal then deletes recursively.
 
 import * as path from 'node:path';
-import { exists, readText } from './proc.ts';
+import { SIG, exists, readText, sleep } from './proc.ts';
 import { V1Driver, V1_CONTROLLERS } from './cgroup-v1.ts';
 import { V2Driver } from './cgroup-v2.ts';
 
@@ -114,4 +114,13 @@ export function detectCgroups(root = '/sys/fs/cgroup', opts: DetectOptions = {})
   const ctl = readText(path.join(unified, 'cgroup.controllers'));
   if (ctl !== null && ctl.split(/\s+/).includes('memory')) return new V2Driver(unified, opts.oomGroup ?? false);
   throw new CgroupError(`no usable cgroup hierarchy under ${root} (neither cgroup2 with cgroup.controllers nor v1 controllers ${V1_CONTROLLERS.join(', ')})`);
+}
+
+/** SIGKILL whatever is left in a job cgroup until it is empty, for at most `timeoutMs`. */
+export async function drainCgroup(cg: JobCgroup, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (cg.procs().length > 0 && Date.now() < deadline) {
+    cg.killAll(SIG.KILL);
+    await sleep(20);
+  }
 }

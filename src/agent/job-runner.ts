@@ -6,7 +6,7 @@
 //   onComplete(r)    once, with the kernel's evidence and the batch StepRecord.
 //
 // Slurm behaviour reproduced here (golden b_timeout, c_exitcodes, d_suspend, a_oom):
-// - time limit, measured from the runner's own start with suspended time excluded: banner
+// - time limit, counted from the job's StartTime with suspended time excluded (limit-clock.ts): banner
 //   `... DUE TO TIME LIMIT ***` on the job's stderr, SIGCONT+SIGTERM to the batch shell
 //   (Slurm's proctrack/cgroup sends non-KILL signals to the task only; `timeLimitScope`
 //   'all' reaches every process), SIGKILL to everything left after KillWait;
@@ -22,22 +22,21 @@
 // Test hooks: `timeScale` shrinks the time limit and KillWait; `done` resolves with the
 // report; `pid` is the batch shell.
 
-import type { JobState } from '../core/job-state.ts';
-import type { ExitStatus, RunEvidence, StepRecord } from '../core/job.ts';
 import type { LaunchRequest } from '../api/wire.ts';
 import type { CgroupDriver, JobCgroup } from './cgroup.ts';
 import type { LaunchExit, TerminateCause } from './launch.ts';
 import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
-import { SIG, errText, sendSignal, signalGroup, sleep } from './proc.ts';
+import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
+import { runReport } from './run-report.ts';
+import type { RunReport } from './run-report.ts';
+import { SIG, errText, sendSignal, signalGroup } from './proc.ts';
+import { drainCgroup } from './cgroup.ts';
+
+export { batchStepOutcome } from './run-report.ts';
+export type { RunReport } from './run-report.ts';
 
 export type { TerminateCause };
 export type SignalScope = 'batch' | 'all';
-
-export interface RunReport {
-  readonly evidence: RunEvidence;
-  /** The batch step; empty when the script never started (launchError). */
-  readonly steps: StepRecord[];
-}
 
 export interface JobRunnerOptions {
   readonly launch: LaunchRequest;
@@ -67,18 +66,8 @@ export interface JobRunnerOptions {
 
 export type RunnerPhase = 'starting' | 'running' | 'suspended' | 'terminating' | 'finishing' | 'done';
 
-/** The longest delay setTimeout honours. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 /** How long a terminate waits for a launcher that has not reached the script yet. */
 const START_GRACE_MS = 1000;
-
-/** The batch step's state and ExitCode from the evidence (OOM wins, as SIG_OOM 0:125). */
-export function batchStepOutcome(ev: Pick<RunEvidence, 'exitCode' | 'signal' | 'oomKills'>): { state: JobState; exitCode: ExitStatus } {
-  if (ev.oomKills > 0) return { state: 'OUT_OF_MEMORY', exitCode: { code: 0, signal: 125 } };
-  if (ev.signal !== null && ev.signal !== 0) return { state: 'CANCELLED', exitCode: { code: 0, signal: ev.signal } };
-  const code = ev.exitCode ?? 0;
-  return { state: code === 0 ? 'COMPLETED' : 'FAILED', exitCode: { code, signal: 0 } };
-}
 
 export class JobRunner {
   readonly jobId: number;
@@ -92,16 +81,9 @@ export class JobRunner {
   private readonly scale: number;
   private timeLimitAt: number | null = null;
   private killedAfterWait = false;
-  private limitTimer: NodeJS.Timeout | null = null;
-  private warnTimer: NodeJS.Timeout | null = null;
-  /** A limit changed by `scontrol update` while the job runs (undefined = the submitted one). */
-  private limitOverride: number | null | undefined = undefined;
-  private warnSent = false;
+  private readonly clock: LimitClock;
   private killTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
-  /** Run time consumed before the current running stretch (suspensions excluded). */
-  private ranMs = 0;
-  private runningSince = Date.now();
   private stoppedBySignal = false;
   /** Actions that arrived before the script was running; replayed once it is. */
   private pending: (() => void)[] = [];
@@ -117,6 +99,14 @@ export class JobRunner {
     this.attempt = opts.launch.attempt;
     this.scale = opts.timeScale !== undefined && opts.timeScale > 0 ? opts.timeScale : 1;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const req = opts.launch.job.req;
+    this.clock = new LimitClock({
+      limitMs: req.timeLimit === null ? null : this.seconds(req.timeLimit),
+      warnBeforeMs: req.signal === null ? null : this.seconds(req.signal.secs),
+      onLimit: () => this.onLimit(),
+      onWarn: () => this.onWarn(),
+      guard: (what, fn) => this.guard(what, fn),
+    });
   }
 
   static start(opts: JobRunnerOptions): JobRunner {
@@ -197,17 +187,15 @@ export class JobRunner {
     }, this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
-    this.runningSince = this.startedAt;
+    if (launched.pid === null) return launched.exit;
     // Slurm's limit runs from the job's StartTime (the controller's decision), so a launch
     // that arrives late does not lengthen the job: count the delay as time already run.
-    const decided = launch.job.startTime;
     // (A gap over a minute means another clock, not a slow launch: then count from the spawn.)
-    const gap = decided === null ? -1 : this.startedAt - decided;
-    if (gap >= 0 && gap < 60_000) this.ranMs = gap;
-    if (launched.pid === null) return launched.exit;
     // The limit also covers a launcher that never gets to the script (an output path that
     // is a FIFO nobody reads blocks its open forever).
-    this.armTimeLimit();
+    const decided = launch.job.startTime;
+    const gap = decided === null ? -1 : this.startedAt - decided;
+    this.clock.start(this.startedAt, gap >= 0 && gap < 60_000 ? gap : 0);
     await launched.ready;
     if (this.startGrace !== null) clearTimeout(this.startGrace);
     if (this.phaseNow === 'starting') {
@@ -224,57 +212,21 @@ export class JobRunner {
 
   /** `scontrol update TimeLimit=` on a running job: the limit counts from the start as before. */
   setTimeLimit(seconds: number | null): void {
-    this.guard('set time limit', () => {
-      this.limitOverride = seconds;
-      if (this.phaseNow !== 'running' && this.phaseNow !== 'starting') return;
-      this.disarmTimeLimit();
-      this.armTimeLimit();
-    });
-  }
-
-  private armTimeLimit(): void {
-    const limit = this.limitOverride !== undefined ? this.limitOverride : this.opts.launch.job.req.timeLimit;
-    // null is UNLIMITED; a non-positive or non-numeric limit is treated the same (never 0 s).
-    if (limit === null || !(limit > 0) || (this.phaseNow !== 'running' && this.phaseNow !== 'starting')) return;
-    const left = Math.max(0, this.seconds(limit) - this.ranMs - (Date.now() - this.runningSince));
-    this.armWarnSignal(left);
-    // setTimeout fires at once for delays above 2^31-1 ms (~24.8 days): re-arm in steps.
-    if (left > MAX_TIMER_MS) {
-      this.limitTimer = setTimeout(() => this.guard('time limit', () => this.armTimeLimit()), MAX_TIMER_MS);
-      return;
-    }
-    this.limitTimer = setTimeout(() => this.guard('time limit', () => this.onLimit()), left);
-  }
-
-  private disarmTimeLimit(): void {
-    if (this.limitTimer !== null) clearTimeout(this.limitTimer);
-    if (this.warnTimer !== null) clearTimeout(this.warnTimer);
-    this.limitTimer = null;
-    this.warnTimer = null;
+    this.guard('set time limit', () => this.clock.setLimit(seconds === null ? null : this.seconds(seconds)));
   }
 
   /**
    * `--signal=[B:]SIG@secs`: SIGCONT then SIG, `secs` before the limit (on time, where Slurm
    * may be up to 60 s early). With B: the batch shell gets it; without, only job steps do.
    */
-  private armWarnSignal(limitLeftMs: number): void {
+  private onWarn(): void {
     const w = this.opts.launch.job.req.signal;
-    if (w === null || this.warnSent) return;
-    const left = Math.max(0, limitLeftMs - this.seconds(w.secs));
-    if (left > MAX_TIMER_MS) return;
-    this.warnTimer = setTimeout(() => this.guard('warn signal', () => {
-      this.warnTimer = null;
-      if (this.phaseNow !== 'running') return;
-      this.warnSent = true;
-      if (w.batch) {
-        this.signal(SIG.CONT, 'batch');
-        this.signal(w.signal, 'batch');
-      }
-    }), left);
+    if (w === null || this.phaseNow !== 'running' || !w.batch) return;
+    this.signal(SIG.CONT, 'batch');
+    this.signal(w.signal, 'batch');
   }
 
   private onLimit(): void {
-    this.limitTimer = null;
     if (this.phaseNow !== 'running' && this.phaseNow !== 'starting') return;
     const at = Date.now();
     this.timeLimitAt = at;
@@ -308,7 +260,7 @@ export class JobRunner {
       if (this.phaseNow === 'suspended') {
         // Slurm does not bother with a nice termination of a suspended job.
         this.phaseNow = 'terminating';
-        this.disarmTimeLimit();
+        this.clock.stop();
         this.thawAll();
         this.killEverything();
         return;
@@ -322,14 +274,14 @@ export class JobRunner {
   private killBeforeScript(why: string): void {
     this.abortedBeforeLaunch = `killed (${why}) before the script started`;
     this.phaseNow = 'terminating';
-    this.disarmTimeLimit();
+    this.clock.stop();
     this.pending = [];
     this.killEverything();
   }
 
   private beginTermination(cause: TerminateCause, scope: SignalScope, at: number): void {
     this.phaseNow = 'terminating';
-    this.disarmTimeLimit();
+    this.clock.stop();
     this.appendToStderr(cancelBanner(this.opts.node, this.jobId, cause, at));
     this.deliver(SIG.CONT, scope);
     this.deliver(SIG.TERM, scope);
@@ -375,8 +327,7 @@ export class JobRunner {
       }
       if (this.phaseNow !== 'running' || this.cg === null) return;
       this.phaseNow = 'suspended';
-      this.disarmTimeLimit();
-      this.ranMs += Date.now() - this.runningSince;
+      this.clock.pause(Date.now());
       if (this.cg.canFreeze) {
         try {
           this.cg.freeze();
@@ -401,8 +352,7 @@ export class JobRunner {
       if (this.phaseNow !== 'suspended') return;
       this.thawAll();
       this.phaseNow = 'running';
-      this.runningSince = Date.now();
-      this.armTimeLimit();
+      this.clock.resume(Date.now());
     });
   }
 
@@ -426,21 +376,15 @@ export class JobRunner {
 
   /** Waits until no process is left in the cgroup, SIGKILLing stragglers; bounded. */
   private async drain(): Promise<void> {
-    const cg = this.cg;
-    if (cg === null) return;
-    if (cg.procs().length === 0) return;
+    if (this.cg === null || this.cg.procs().length === 0) return;
     this.thawAll();
-    const deadline = Date.now() + Math.max(5000, this.seconds(this.opts.launch.killWait));
-    while (cg.procs().length > 0 && Date.now() < deadline) {
-      cg.killAll(SIG.KILL);
-      await sleep(20);
-    }
+    await drainCgroup(this.cg, Math.max(5000, this.seconds(this.opts.launch.killWait)));
   }
 
   private async finish(exit: LaunchExit): Promise<void> {
     if (this.phaseNow === 'done' || this.phaseNow === 'finishing') return;
     this.phaseNow = 'finishing';
-    this.disarmTimeLimit();
+    this.clock.stop();
     if (this.killTimer !== null) clearTimeout(this.killTimer);
     if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
     if (this.startGrace !== null) clearTimeout(this.startGrace);
@@ -460,39 +404,12 @@ export class JobRunner {
     } catch (err) {
       this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
     }
-    const endedAt = Date.now();
     if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
-    const evidence: RunEvidence = {
-      exitCode: exit.signal === null ? exit.code : null,
-      signal: exit.signal,
-      oomKills,
-      timeLimitAt: this.timeLimitAt,
-      killedAfterWait: this.killedAfterWait,
-      launchError: exit.launchError,
-      peakMemBytes: peak,
-      memLimitBytes: this.opts.launch.memLimitBytes,
-      userCpu: cpu.user,
-      systemCpu: cpu.system,
-      startedAt: this.startedAt,
-      endedAt,
-    };
-    const steps: StepRecord[] = [];
-    if (exit.launchError === null) {
-      const outcome = batchStepOutcome(evidence);
-      steps.push({
-        id: 'batch',
-        name: 'batch',
-        state: outcome.state,
-        exitCode: outcome.exitCode,
-        start: this.startedAt,
-        end: endedAt,
-        maxRssBytes: peak,
-        cpus: this.opts.launch.cpus,
-        nodeList: [this.opts.node],
-        userCpu: cpu.user,
-        systemCpu: cpu.system,
-      });
-    }
+    const report = runReport({
+      exit, oomKills, peak, cpu, timeLimitAt: this.timeLimitAt, killedAfterWait: this.killedAfterWait,
+      memLimitBytes: this.opts.launch.memLimitBytes, cpus: this.opts.launch.cpus, node: this.opts.node,
+      startedAt: this.startedAt, endedAt: Date.now(),
+    });
     if (cg !== null) {
       try {
         await cg.remove();
@@ -502,7 +419,6 @@ export class JobRunner {
     }
     removeSpoolDir(this.opts.spoolDir, this.jobId);
     this.phaseNow = 'done';
-    const report: RunReport = { evidence, steps };
     this.resolveDone(report);
     try {
       this.opts.onComplete(report);
