@@ -12,29 +12,17 @@
 import type { ConfigWarning, NodeConfig, PartitionConfig, RatchetConfig } from './config-model.ts';
 import { expandHostlist } from './hostlist.ts';
 import { parseConfigMinutes } from './time-spec.ts';
+import { Fault, boolean, finite, logicalLines, nonEmpty, pairsOf, port, unsigned } from './config-lex.ts';
+import type { Pair, Table } from './config-lex.ts';
+import { IGNORED, IGNORED_LINES, NODE_IGNORED, NODE_USED, PART_IGNORED, PART_USED } from './config-keys.ts';
+
+export { logicalLines } from './config-lex.ts';
 
 export type ConfigResult =
   | { ok: true; config: RatchetConfig; warnings: ConfigWarning[] }
   | { ok: false; error: string };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A bad value: thrown inside the parser only, returned to callers as { ok: false }. */
-class Fault {
-  readonly line: number;
-  readonly reason: string;
-  constructor(line: number, reason: string) {
-    this.line = line;
-    this.reason = reason;
-  }
-}
-
-interface Pair {
-  readonly key: string;
-  readonly lower: string;
-  readonly value: string;
-}
-type Table = ReadonlyMap<string, Pair>;
 
 const NO_DEFAULTS: Table = new Map();
 
@@ -59,161 +47,6 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
 };
 
 // slurm.conf keys (22.05) that Ratchet accepts and ignores, lower-cased.
-const IGNORED = new Set(`accountingstoragetres accountingstorageenforce accountingstorageexternalhost
-accountingstoragehost accountingstoragebackuphost accountingstorageloc accountingstorageparameters
-accountingstoragepass accountingstorageport accountingstoragetype accountingstorageuser
-accountingstoreflags accountingstorejobcomment acctgatherenergytype acctgathernodefreq
-acctgatherprofiletype acctgatherinterconnecttype acctgatherinfinibandtype acctgatherfilesystemtype
-allowspecresourcesusage authalttypes authaltparameters backupaddr backupcontroller batchstarttimeout
-bcastexclude bcastparameters burstbufferparameters burstbuffertype corespecplugin clifilterplugins
-communicationparameters completewait cpufreqdef cpufreqgovernors credtype cryptotype debugflags
-defcpupergpu defmempergpu dependencyparameters disablerootjobs eiotimeout enforcepartlimits epilog
-epilogmsgtime epilogslurmctld extsensorstype extsensorsfreq fairsharedampeningfactor fastschedule
-federationparameters firstjobid getenvtimeout grestypes groupupdateforce groupupdatetime gpufreqdef
-healthcheckinterval healthchecknodestate healthcheckprogram interactivestepoptions inactivelimit
-jobacctgathertype jobacctgatherfrequency jobacctgatherparams jobcomphost jobcomploc jobcompparams
-jobcomppass jobcompport jobcomptype jobcontainertype jobcompuser jobcredentialprivatekey
-jobcredentialpubliccertificate jobfileappend jobrequeue jobsubmitplugins keepalivetime killonbadexit
-launchparameters launchtype licenses logtimeformat maildomain mailprog maxdbdmsgs maxjobcount
-maxnodecount maxjobid maxmempercpu maxmempernode maxstepcount maxtaskspernode mcsparameters mcsplugin
-messagetimeout mpidefault mpiparams nodefeaturesplugins overtimelimit plugindir plugstackconfig
-powerparameters powerplugin preemptmode preempttype preemptexempttime prepparameters prepplugins
-prioritydecayhalflife prioritycalcperiod priorityfavorsmall prioritymaxage priorityparameters
-priorityusageresetperiod prioritytype priorityflags prioritysitefactorparameters
-prioritysitefactorplugin priorityweightage priorityweightassoc priorityweightfairshare
-priorityweightjobsize priorityweightpartition priorityweightqos priorityweighttres privatedata
-proctracktype prolog prologslurmctld prologepilogtimeout prologflags propagateprioprocess
-propagateresourcelimitsexcept propagateresourcelimits rebootprogram reconfigflags requeueexit
-requeueexithold resumefailprogram resumeprogram resumerate resumetimeout resvepilog resvoverrun
-resvprolog returntoservice routeplugin sallocdefaultcommand sbcastparameters schedulerauth
-schedulerparameters schedulertimeslice schedulertype scronparameters selecttype selecttypeparameters
-slurmduser slurmctldaddr slurmctlddebug slurmctldlogfile slurmctldpidfile slurmctldplugstack
-slurmctldprimaryoffprog slurmctldprimaryonprog slurmctldsyslogdebug slurmctldtimeout
-slurmctldparameters slurmddebug slurmdlogfile slurmdparameters slurmdpidfile slurmdsyslogdebug
-slurmschedlogfile slurmschedloglevel srunepilog srunprolog srunportrange suspendexcnodes
-suspendexcparts suspendprogram suspendrate suspendtime suspendtimeout switchparameters switchtype
-taskepilog taskprolog taskplugin taskpluginparam tcptimeout tmpfs topologyparam topologyplugin
-trackwckey treewidth unkillablestepprogram unkillablesteptimeout usepam vsizefactor waittime
-x11parameters`.split(/\s+/));
-
-const NODE_USED = new Set(['cpus', 'procs', 'realmemory', 'nodeaddr', 'nodehostname', 'port', 'sockets',
-  'corespersocket', 'threadspercore', 'weight']);
-const NODE_IGNORED = new Set(['bcastaddr', 'boards', 'corespeccount', 'cpuspeclist', 'cpubind', 'feature',
-  'features', 'gres', 'memspeclimit', 'reason', 'socketsperboard', 'state', 'tmpdisk', 'tresweights']);
-const PART_USED = new Set(['nodes', 'default', 'maxtime', 'defaulttime', 'state', 'prioritytier', 'priority']);
-const PART_IGNORED = new Set(['allocnodes', 'allowaccounts', 'allowgroups', 'allowqos', 'alternate', 'cpubind',
-  'defcpupergpu', 'defmempercpu', 'defmempergpu', 'defmempernode', 'denyaccounts', 'denyqos',
-  'disablerootjobs', 'exclusiveuser', 'gracetime', 'hidden', 'lln', 'maxcpuspernode', 'maxmempercpu',
-  'maxmempernode', 'maxnodes', 'minnodes', 'oversubscribe', 'overtimelimit', 'preemptmode',
-  'priorityjobfactor', 'qos', 'rootonly', 'reqresv', 'resumetimeout', 'selecttypeparameters', 'shared',
-  'suspendtime', 'suspendtimeout', 'tresbillingweights']);
-/** Line types Slurm has that take the whole line; Ratchet ignores them. */
-const IGNORED_LINES = new Set(['downnodes', 'frontendname', 'nodeset']);
-
-// ---- lexing ------------------------------------------------------------------------------
-
-function stripComment(line: string): string {
-  let backslashes = 0;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (ch === '#' && backslashes % 2 === 0) return line.slice(0, i);
-    backslashes = ch === '\\' ? backslashes + 1 : 0;
-  }
-  return line;
-}
-
-/** The line without its continuation backslash (and trailing blanks), or null if none. */
-function continued(line: string): string | null {
-  let i = line.length - 1;
-  let bs = 0;
-  for (; i >= 0; i--) {
-    const ch = line[i] ?? '';
-    if (ch === '\\') bs++;
-    else if (/\s/.test(ch) && bs === 0) continue;
-    else break;
-  }
-  return bs % 2 === 1 ? line.slice(0, i + bs) : null;
-}
-
-/** Logical lines with the number of their first physical line. */
-export function logicalLines(text: string): Array<{ line: number; text: string }> {
-  const out: Array<{ line: number; text: string }> = [];
-  let buf = '';
-  let start = 0;
-  const lines = text.split('\n');
-  lines.forEach((raw, i) => {
-    if (buf === '' && start === 0) start = i + 1;
-    const line = stripComment(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
-    const cont = continued(line);
-    if (cont !== null && i < lines.length - 1) {
-      buf += cont;
-      return;
-    }
-    out.push({ line: start, text: (buf + (cont ?? line)).replace(/\\(.?)/gs, '$1') });
-    buf = '';
-    start = 0;
-  });
-  return out;
-}
-
-const PAIR = /^\s*([A-Za-z0-9_.]+)\s*([-*+/]?)=\s*(?:"([^"]*)"|(\S+))(?=\s|$)/;
-
-function pairsOf(text: string, line: number): Pair[] {
-  const out: Pair[] = [];
-  let rest = text;
-  for (let m = PAIR.exec(rest); m; m = PAIR.exec(rest)) {
-    const key = m[1] ?? '';
-    if (m[2]) throw new Fault(line, `operator "${m[2]}=" is not supported (${key})`);
-    out.push({ key, lower: key.toLowerCase(), value: m[3] ?? m[4] ?? '' });
-    rest = rest.slice(m[0].length);
-  }
-  if (rest.trim() !== '') {
-    if (/^\s*include\s/i.test(rest)) throw new Fault(line, 'Include is not supported');
-    throw new Fault(line, `Parse error: "${rest.trim()}"`);
-  }
-  return out;
-}
-
-// ---- values ------------------------------------------------------------------------------
-
-/** s_p_handle_uint16/32/64: strtoul base 0, optional K (x1024) for 32/64, UNLIMITED/INFINITE. */
-function unsigned(p: Pair, line: number, bits: 16 | 32 | 64): number | 'INFINITE' {
-  const v = p.value;
-  if (/^(unlimited|infinite)$/i.test(v)) return 'INFINITE';
-  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)([kK]?)$/.exec(v);
-  if (!m || (m[3] && bits === 16)) throw new Fault(line, `${p.key} value "${v}" is not a valid number`);
-  if (m[1] === '-') throw new Fault(line, `${p.key} value (${v}) is less than zero`);
-  const digits = m[2] ?? '0';
-  let n = /^0[xX]/.test(digits) ? Number.parseInt(digits.slice(2), 16)
-    : digits.length > 1 && digits.startsWith('0') ? Number.parseInt(digits, 8) : Number(digits);
-  if (m[3]) n *= 1024;
-  const max = bits === 64 ? Number.MAX_SAFE_INTEGER : 2 ** bits - 1;
-  if (!Number.isSafeInteger(n) || n > max) throw new Fault(line, `${p.key} value (${v}) is out of range`);
-  return n;
-}
-
-const finite = (n: number | 'INFINITE', infinite: number): number => (n === 'INFINITE' ? infinite : n);
-
-/** s_p_handle_boolean. */
-function boolean(p: Pair, line: number): boolean {
-  const v = p.value.toLowerCase();
-  if (['yes', 'up', 'true', '1'].includes(v)) return true;
-  if (['no', 'down', 'false', '0'].includes(v)) return false;
-  throw new Fault(line, `"${p.value}" is not a valid option for "${p.key}"`);
-}
-
-function port(p: Pair, line: number): number {
-  const m = /^(\d+)(-\d+)?$/.exec(p.value);
-  const n = Number(m?.[1]);
-  if (!m || !Number.isInteger(n) || n < 1 || n > 65535) throw new Fault(line, `Invalid ${p.key} ${p.value}`);
-  return n;
-}
-
-function nonEmpty(p: Pair, line: number): string {
-  if (p.value === '') throw new Fault(line, `${p.key} may not be empty`);
-  return p.value;
-}
-
 // ---- the parser --------------------------------------------------------------------------
 
 interface PartDraft {
