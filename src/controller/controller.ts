@@ -7,7 +7,7 @@
 // Test hooks: none beyond the config; tests drive it through the HTTP API.
 
 import type { RatchetConfig } from '../core/config-model.ts';
-import type { Job, JobId, UserIdentity } from '../core/job.ts';
+import type { Job, UserIdentity } from '../core/job.ts';
 import { asJobId } from '../core/job.ts';
 import { applyEvent } from '../core/job-machine.ts';
 import type { JobEvent, TransitionError } from '../core/job-machine.ts';
@@ -233,13 +233,8 @@ export class Controller {
         this.jobs.delete(job.id);
       }
     }
-    const down = this.nodes.checkTimeouts(now);
-    if (down.length > 0) this.sched.request();
+    this.nodes.checkTimeouts(now);
     this.sched.request();
-  }
-
-  jobById(id: JobId): Job | undefined {
-    return this.jobs.get(id);
   }
 }
 
@@ -249,7 +244,6 @@ function eventData(ev: JobEvent): unknown {
     case 'complete': return { attempt: ev.attempt, evidence: ev.evidence };
     case 'cancel': return { uid: ev.uid };
     case 'time_limit': return { attempt: ev.attempt };
-    case 'launch_failed': return { message: ev.message };
     case 'hold': return { by: ev.by };
     case 'requeue': return { hold: ev.hold };
     case 'pending_reason': return { reason: ev.reason };

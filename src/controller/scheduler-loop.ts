@@ -18,7 +18,6 @@ const STICKY: ReadonlySet<Reason> = new Set<Reason>([
 
 export class SchedulerLoop {
   private pending = false;
-  passes = 0;
 
   private readonly ctl: Controller;
 
@@ -42,7 +41,6 @@ export class SchedulerLoop {
   }
 
   async pass(): Promise<void> {
-    this.passes++;
     const ctl = this.ctl;
     const now = ctl.clock();
     const candidates: SchedJob[] = [];

@@ -205,10 +205,6 @@ export class Store {
     return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as Job);
   }
 
-  eventCount(jobId: number): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE job_id = ?').get(jobId) as { n: number }).n;
-  }
-
   close(): void {
     this.commitNow();
     this.db.close();

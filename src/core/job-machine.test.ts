@@ -90,3 +90,16 @@ test('DerivedExitCode is the worst srun step, OOM winning, batch excluded', () =
   assert.deepEqual(derivedExit([step(0, 'FAILED', 2), step(1, 'OUT_OF_MEMORY', 0, 125)]), { code: 0, signal: 125 });
   assert.deepEqual(derivedExit([step('batch', 'FAILED', 1)]), EXIT_OK);
 });
+
+test('requeue closes the run into a REQUEUED record and pends again, counting the restart', () => {
+  const done = applyEvent(running(), { kind: 'complete', at: 5000, attempt: 1, evidence: evidence({ exitCode: 1 }), steps: [] });
+  assert.ok(done.ok);
+  const r = applyEvent(done.job, { kind: 'requeue', at: 6000, hold: true });
+  assert.ok(r.ok);
+  assert.equal(r.job.state, 'PENDING');
+  assert.equal(r.job.restarts, 1);
+  assert.deepEqual([r.job.held, r.job.priority, r.job.reason], ['user', 0, 'JobHeldUser']);
+  assert.equal(r.job.submitTime, 6000);
+  assert.deepEqual(r.job.runs.map((x) => [x.attempt, x.state, x.exitCode.code]), [[1, 'REQUEUED', 1]]);
+  assert.deepEqual(applyEvent(r.job, { kind: 'requeue', at: 7000, hold: false }), { ok: false, error: 'pending' });
+});

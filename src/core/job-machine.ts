@@ -13,7 +13,6 @@ import type { Reason } from './reason.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
-  | { kind: 'launch_failed'; at: number; message: string }
   | { kind: 'pending_reason'; at: number; reason: Reason }
   | { kind: 'cancel'; at: number; uid: number }
   | { kind: 'time_limit'; at: number; attempt: number }
@@ -119,12 +118,6 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
           steps: [],
           evidence: null,
         },
-      };
-    case 'launch_failed':
-      if (!isActive(job)) return { ok: false, error: 'not_running' };
-      return {
-        ok: true,
-        job: { ...job, state: 'FAILED', reason: 'JobLaunchFailure', stateDesc: ev.message, endTime: ev.at, flags: [] },
       };
     case 'pending_reason':
       if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };

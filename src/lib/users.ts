@@ -54,7 +54,3 @@ export function uidOf(name: string): number | undefined {
   if (/^\d+$/.test(name)) return Number(name);
   return load().byName.get(name);
 }
-
-export function homeOf(uid: number): string | undefined {
-  return load().users.get(uid)?.home;
-}
