@@ -185,6 +185,13 @@ class Agent {
   routes(): Router {
     const r = new Router();
     r.on('GET', '/v1/ping', () => ({ ok: true, node: this.node.name }));
+    // A restarted controller asks the agents it knew to register again at once (with the
+    // list of what they run) instead of waiting for their next heartbeat.
+    r.on('POST', '/v1/reregister', async (req) => {
+      await this.fromController(req);
+      void this.register();
+      return { ok: true };
+    });
     r.on('POST', '/v1/launch', async (req) => {
       await this.fromController(req);
       const l = req.body as LaunchRequest;

@@ -1,6 +1,7 @@
 // Wire types between the CLI, the controller and the agents (HTTP/1.1 + JSON).
 // Every route lives under /v1. Errors are { error: SlurmError, detail?: string[] }.
 
+import type { IndexSet } from '../core/array-spec.ts';
 import type { ExitStatus, Job, JobId, RunEvidence, StepRecord, UserIdentity } from '../core/job.ts';
 
 /** What sbatch sends. Unset options are null; the controller resolves defaults and validates. */
@@ -36,6 +37,8 @@ export interface SubmitRequest {
   testOnly: boolean;
   /** --signal=[B:]SIG[@secs]. */
   signal: { signal: number; secs: number; batch: boolean } | null;
+  /** --array=<spec>[%N], unparsed; null for an ordinary job. */
+  array?: string | null;
 }
 
 export interface SubmitResponse {
@@ -59,6 +62,8 @@ export interface JobsResponse {
 
 export interface CancelRequest {
   ids: number[];
+  /** Array tasks (`J_I`, `J_[1-5]`): started ones are cancelled, unstarted ones dropped. */
+  tasks?: { id: number; tasks: IndexSet }[];
   /** Signal number to send without cancelling; null = cancel. */
   signal: number | null;
   /** -b: the batch shell only; -f/--full: batch shell, its children and steps. */
@@ -73,6 +78,8 @@ export interface CancelRequest {
 
 export interface CancelResult {
   id: number;
+  /** How the user named it when that was not a plain id (`12_3`). */
+  text?: string;
   error: SlurmError | null;
 }
 

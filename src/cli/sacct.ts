@@ -3,6 +3,7 @@
 // window starts today at 00:00; with -j there is none.
 
 import type { Job } from '../core/job.ts';
+import { parseJobSpec, sacctOrder, selectBySpecs } from './format/array-view.ts';
 import { parseStateName } from '../core/job-state.ts';
 import { buildSacctRows } from './format/sacct-rows.ts';
 import { renderSacct } from './format/sacct-format.ts';
@@ -102,7 +103,8 @@ export async function main(argv: string[]): Promise<void> {
     if (end !== null) q.set('end', String(end));
     if (uid !== null) q.set('uid', String(uid));
     const r = await request<{ now: number; jobs: Job[] }>('sacct', `/v1/acct?${q.toString()}`);
-    let jobs = r.jobs;
+    const specs = idArgs?.map((a) => parseJobSpec(a.split('.')[0] ?? '')).filter((x) => x !== null) ?? [];
+    let jobs = sacctOrder(specs.some((x) => x.tasks !== null) ? selectBySpecs(r.jobs, specs) : r.jobs);
     if (states !== null) {
       const want = states.map((s) => parseStateName(s));
       jobs = jobs.filter((j) => want.includes(j.state));

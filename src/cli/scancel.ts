@@ -1,6 +1,8 @@
 // scancel: cancel jobs, or with -s/--signal deliver a signal without cancelling.
 // Like Slurm, an unknown or already finished job is not an error unless -v is given.
 
+import type { IndexSet } from '../core/array-spec.ts';
+import { parseJobSpec } from './format/array-view.ts';
 import type { CancelResult } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
 import { parseSignal } from '../core/exit-code.ts';
@@ -52,16 +54,17 @@ export async function main(argv: string[]): Promise<void> {
       if (signal === null) throw new CliError([`scancel: error: Invalid job signal: ${sigText}`], 1);
     }
     const ids: number[] = [];
-    for (const op of p.operands.flatMap((o) => o.split(/[\s,]+/)).filter(Boolean)) {
-      const id = Number(op.split(/[._]/)[0]);
-      if (!/^\d+(\.\d+|\.batch|_\d+)?$/.test(op) || !Number.isInteger(id) || id <= 0) {
-        throw new CliError([`scancel: error: Invalid job id ${op}`], 1);
-      }
-      ids.push(id);
+    const tasks: { id: number; tasks: IndexSet }[] = [];
+    // Commas separate ids except inside an array task list (`12_[1,3]`).
+    for (const op of p.operands.flatMap((o) => o.split(/[\s]+|,(?![^[]*\])/)).filter(Boolean)) {
+      const spec = parseJobSpec(op.replace(/\.(\d+|batch)$/, ''));
+      if (spec === null) throw new CliError([`scancel: error: Invalid job id ${op}`], 1);
+      if (spec.tasks === null) ids.push(spec.id);
+      else tasks.push({ id: spec.id, tasks: spec.tasks });
     }
     const users = list(p, 'user') ?? (has(p, 'me') ? [userName(process.getuid?.() ?? 0)] : null);
     const filters = users !== null || has(p, 'name') || has(p, 'state') || has(p, 'partition') || has(p, 'account');
-    if (ids.length === 0 && !filters) {
+    if (ids.length === 0 && tasks.length === 0 && !filters) {
       throw new CliError(['scancel: error: No job identification provided'], 1);
     }
     const verbose = has(p, 'verbose');
@@ -69,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
       for (const id of ids) process.stderr.write(`scancel: ${signal === null ? 'Terminating' : `Signal ${signal} to`} job ${id}\n`);
     }
     const r = await request<{ results: CancelResult[] }>('scancel', '/v1/cancel', {
-      ids, signal, batch: has(p, 'batch'), full: has(p, 'full'),
+      ids, tasks, signal, batch: has(p, 'batch'), full: has(p, 'full'),
       user: users?.[0] ?? null, name: last(p, 'name'), states: list(p, 'state'), partition: last(p, 'partition'),
     });
     let code = 0;
@@ -78,7 +81,7 @@ export async function main(argv: string[]): Promise<void> {
       if (SILENT.has(res.error) && !verbose) continue;
       if (has(p, 'quiet') && res.error === SlurmError.AlreadyDone) continue;
       const what = signal === null ? 'Kill job error' : 'Signal job error';
-      process.stderr.write(`scancel: error: ${what} on job id ${res.id}: ${res.error}\n`);
+      process.stderr.write(`scancel: error: ${what} on job id ${res.text ?? res.id}: ${res.error}\n`);
       if (!SILENT.has(res.error)) code = 1;
     }
     return code;

@@ -1,6 +1,7 @@
 // scontrol: `show job [id]`, `hold|uhold|release <ids>`. Errors as Slurm prints them:
 // `slurm_load_jobs error: ...`, `<strerror> for job <id>` + `slurm_suspend error: ...`.
 
+import { parseJobSpec, selectBySpecs } from './format/array-view.ts';
 import type { CancelResult, JobsResponse } from '../api/wire.ts';
 import { formatJobs } from './format/scontrol-job.ts';
 import { scontrolShowNodes } from './format/scontrol-node.ts';
@@ -29,15 +30,17 @@ const OPTS: readonly Opt[] = [
 const LOAD_ERROR = 'slurm_load_jobs error: Invalid job id specified';
 
 async function showJob(ids: string[], oneLiner: boolean, details: boolean): Promise<number> {
-  const id = ids[0];
-  if (id !== undefined && !/^\d+$/.test(id)) throw new CliError([LOAD_ERROR], 1);
-  const r = await request<JobsResponse>('scontrol', id === undefined ? '/v1/jobs' : `/v1/jobs?ids=${id}`);
-  if (id !== undefined && r.jobs.length === 0) throw new CliError([LOAD_ERROR], 1);
+  const spec = ids[0] === undefined ? null : parseJobSpec(ids[0]);
+  if (ids[0] !== undefined && spec === null) throw new CliError([LOAD_ERROR], 1);
+  const r = await request<JobsResponse>('scontrol', spec === null ? '/v1/jobs' : `/v1/jobs?ids=${spec.id}`);
+  if (spec !== null) r.jobs = selectBySpecs(r.jobs, [spec]);
+  if (spec !== null && r.jobs.length === 0) throw new CliError([LOAD_ERROR], 1);
   if (r.jobs.length === 0) {
     process.stdout.write('No jobs in the system\n');
     return 0;
   }
-  const jobs = [...r.jobs].sort((a, b) => b.id - a.id);
+  // Newest first; an array's own record (its unstarted tasks) leads its task records.
+  const jobs = [...r.jobs].sort((a, b) => Number(b.id === spec?.id) - Number(a.id === spec?.id) || b.id - a.id);
   process.stdout.write(formatJobs(jobs, r.now, { oneLiner, details }));
   return 0;
 }
@@ -108,6 +111,9 @@ async function updateJob(kv: Map<string, string>): Promise<number> {
       const t = parseTimeLimitUpdate(v);
       if (!t.ok) throw new CliError(['scontrol: error: Invalid TimeLimit value'], 1);
       body.timeLimit = { kind: t.kind, seconds: t.seconds };
+    } else if (k === 'arraytaskthrottle') {
+      if (!/^\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid ArrayTaskThrottle value: ${v}`], 1);
+      body.arrayTaskThrottle = Number(v);
     } else if (k === 'name' || k === 'jobname') body.name = v;
     else if (k === 'comment') body.comment = v;
     else if (k === 'partition') body.partition = v;

@@ -7,6 +7,7 @@ import { CliError, request, runCli } from './client.ts';
 import { has, last, list, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { userName } from '../lib/users.ts';
+import { expandArrays, parseJobSpec, selectBySpecs } from './format/array-view.ts';
 
 const START_FORMAT = '%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R';
 
@@ -46,18 +47,21 @@ export async function main(argv: string[]): Promise<void> {
       return 0;
     }
     const ids = list(p, 'jobs')?.concat(p.operands.flatMap((o) => o.split(','))) ?? null;
-    const jobIds = ids?.map((s) => Number(s.split('_')[0])) ?? null;
-    if (jobIds !== null && jobIds.some((n) => !Number.isInteger(n) || n <= 0)) {
-      throw new CliError([`squeue: error: Invalid job id: ${ids?.find((s) => !/^\d+(_\d+)?$/.test(s)) ?? ''}`], 1);
-    }
+    const specs = ids?.map(parseJobSpec) ?? null;
+    const badId = specs?.findIndex((x) => x === null) ?? -1;
+    if (badId >= 0) throw new CliError([`squeue: error: Invalid job id: ${ids?.[badId] ?? ''}`], 1);
+    const named = specs?.filter((x) => x !== null) ?? null;
+    const jobIds = named?.map((x) => x.id) ?? null;
     const r = await request<JobsResponse>('squeue', jobIds !== null && jobIds.length > 0 ? `/v1/jobs?ids=${jobIds.join(',')}` : '/v1/jobs');
+    if (named !== null && named.length > 0) r.jobs = selectBySpecs(r.jobs, named);
     if (jobIds !== null && jobIds.length === 1 && r.jobs.length === 0) {
       throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
     }
+    if (has(p, 'array') || process.env.SQUEUE_ARRAY !== undefined) r.jobs = expandArrays(r.jobs);
     const users = list(p, 'user') ?? (has(p, 'me') ? [userName(process.getuid?.() ?? 0)] : null);
     const start = has(p, 'start');
     const sel = selectJobs(r.jobs, {
-      states: list(p, 'states') ?? (start ? ['PD'] : null), jobIds, users, partitions: list(p, 'partition'), names: list(p, 'name'),
+      states: list(p, 'states') ?? (start ? ['PD'] : null), jobIds: null, users, partitions: list(p, 'partition'), names: list(p, 'name'),
       accounts: list(p, 'account'), qos: list(p, 'qos'), sort: last(p, 'sort') ?? (start ? 'S' : null),
     }, r.now);
     if (!sel.ok) throw new CliError(sel.errors.map((e) => `squeue: error: ${e}`), 1);

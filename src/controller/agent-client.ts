@@ -40,6 +40,20 @@ export class AgentClient {
     return false;
   }
 
+  /** After a restart: ask each agent the last run knew about to register now. */
+  recall(known: readonly { node: string; addr: string; port: number }[]): void {
+    const path = '/v1/reregister';
+    for (const k of known) {
+      void (async () => {
+        try {
+          await call(k.addr, k.port, path, {}, { headers: await authHeaders(this.ctl.cfg, 'POST', path), timeoutMs: 5000 });
+        } catch {
+          // gone or moved: its own heartbeat registers it when it comes back
+        }
+      })();
+    }
+  }
+
   launch(job: Job): void {
     const node = job.nodeList[0];
     if (node === undefined) return;

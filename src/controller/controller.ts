@@ -22,6 +22,8 @@ import { Store } from './store.ts';
 import { NodeRegistry, holdsResources } from './nodes.ts';
 import { resolveSubmit } from './submit.ts';
 import { newJob } from '../core/job-new.ts';
+import { parseArraySpec } from '../core/array-spec.ts';
+import { newArray } from '../core/job-array.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 
@@ -75,6 +77,15 @@ export class Controller {
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
     this.sched.request();
+    this.agents.recall(knownAgents(this.store.meta('agents')));
+  }
+
+  /** Remember where agents listen, so a restarted controller can call them back at once. */
+  rememberAgents(): void {
+    const known = [...this.nodes.nodes.values()]
+      .filter((e) => e.registered && e.addr !== null && e.port !== null)
+      .map((e) => ({ node: e.cfg.name, addr: e.addr, port: e.port }));
+    this.store.setMetaValue('agents', JSON.stringify(known));
   }
 
   stop(): void {
@@ -92,6 +103,12 @@ export class Controller {
     this.prio = r.state;
     this.store.setMetaValue('lowest_prio', String(r.state.lowestPrio));
     return r.priority;
+  }
+
+  /** Put a changed or new record in place (array splits) and queue it with its event. */
+  replace(job: Job, kind: string, at: number, data: unknown, script = false): void {
+    this.jobs.set(job.id, job);
+    this.store.write(job, kind, at, data, script);
   }
 
   /** Apply an event, queue it for the store, and return the new job or the refusal. */
@@ -117,7 +134,16 @@ export class Controller {
       await this.store.flush();
       throw new ControllerError(resolved.error);
     }
-    const job = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    let array = null;
+    if (r.array !== undefined && r.array !== null) {
+      const spec = parseArraySpec(r.array, this.cfg.maxArraySize);
+      if (spec === null) {
+        await this.store.flush();
+        throw new ControllerError({ error: SlurmError.InvalidArray });
+      }
+      array = newArray(id, spec);
+    }
+    const job = { ...newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice)), array };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -195,7 +221,7 @@ export class Controller {
   launchRequest(job: Job): LaunchRequest {
     const node = job.nodeList[0] ?? '';
     const ctx = {
-      jobId: job.id, arrayJobId: null, arrayTaskId: null, jobName: job.req.name, user: job.user.name,
+      jobId: job.id, arrayJobId: job.array?.jobId ?? null, arrayTaskId: job.array?.taskId ?? null, jobName: job.req.name, user: job.user.name,
       node, restarts: job.restarts, workDir: job.req.workDir,
     };
     const stdout = expandPattern(job.req.stdout, ctx);
@@ -203,7 +229,7 @@ export class Controller {
     const stdin = expandPattern(job.req.stdin, ctx);
     const memBytes = job.allocMem > 0 ? job.allocMem * 1024 * 1024 : null;
     return {
-      job: { ...job, req: { ...job.req, script: job.req.script || this.store.script(job.id) } },
+      job: { ...job, req: { ...job.req, script: job.req.script || this.store.script(job.array?.jobId ?? job.id) } },
       attempt: job.attempt,
       killWait: this.cfg.killWait,
       env: batchJobEnv(job, { clusterName: this.cfg.clusterName, node }),
@@ -235,6 +261,17 @@ export class Controller {
     }
     this.nodes.checkTimeouts(now);
     this.sched.request();
+  }
+}
+
+function knownAgents(text: string | undefined): { node: string; addr: string; port: number }[] {
+  try {
+    const v = JSON.parse(text ?? '[]') as unknown;
+    if (!Array.isArray(v)) return [];
+    return v.filter((k): k is { node: string; addr: string; port: number } =>
+      typeof k === 'object' && k !== null && typeof (k as { addr?: unknown }).addr === 'string' && typeof (k as { port?: unknown }).port === 'number');
+  } catch {
+    return [];
   }
 }
 

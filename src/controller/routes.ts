@@ -18,6 +18,9 @@ import { identify as identifyRaw, identifyDaemon, isOperator } from './auth.ts';
 import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
+import { cancelPendingTasks, recordsNamed, taskTargets } from './arrays.ts';
+import type { IndexSet } from '../core/array-spec.ts';
+import { formatSet, setUnion } from '../core/array-spec.ts';
 import type { UpdateRequest } from './update.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
@@ -25,6 +28,13 @@ const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.
 function obj(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('expected a JSON object');
   return body as Record<string, unknown>;
+}
+
+function isTaskTarget(v: unknown): v is { id: number; tasks: IndexSet } {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as { id?: unknown; tasks?: unknown };
+  return typeof t.id === 'number' && Number.isSafeInteger(t.id) && Array.isArray(t.tasks) && t.tasks.length <= 100000
+    && t.tasks.every((r) => Array.isArray(r) && r.length === 2 && r.every((x) => Number.isSafeInteger(x) && x >= 0) && r[0] <= r[1]);
 }
 
 function mayControl(ctl: Controller, who: UserIdentity, job: Job): boolean {
@@ -54,7 +64,8 @@ export function controllerRoutes(ctl: Controller): Router {
     await identify(req);
     const ids = req.query.get('ids');
     const want = ids ? new Set(ids.split(',').map(Number)) : null;
-    const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id));
+    // An array's id names every record of the array.
+    const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id) || (j.array !== null && want.has(j.array.jobId)));
     return { now: ctl.clock(), jobs };
   });
 
@@ -78,23 +89,43 @@ export function controllerRoutes(ctl: Controller): Router {
     if (!isIntArray(b.ids)) throw bad('ids');
     const signal = b.signal ?? null;
     if (signal !== null && (typeof signal !== 'number' || !Number.isInteger(signal) || signal < 0 || signal > 64)) throw bad('signal');
+    const tasks = b.tasks ?? [];
+    if (!Array.isArray(tasks) || !tasks.every(isTaskTarget)) throw bad('tasks');
     let ids = b.ids;
-    if (ids.length === 0) ids = filterJobs(ctl, b);
+    if (ids.length === 0 && tasks.length === 0) ids = filterJobs(ctl, b);
     const scope = b.full === true ? 'all' : 'batch';
     const results: CancelResult[] = [];
+    const act = async (job: Job): Promise<SlurmError | null> => {
+      if (!mayControl(ctl, who, job)) return SlurmError.AccessDenied;
+      return signal === null ? await ctl.cancel(job.id, who.uid, scope)
+        : ctl.signal(job.id, signal, b.batch === true || b.full === true ? (b.full === true ? 'all' : 'batch') : 'all');
+    };
     for (const id of ids) {
-      const job = ctl.get(id);
-      if (job === undefined) {
-        results.push({ id, error: SlurmError.InvalidJobId });
+      const records = recordsNamed(ctl, id);
+      if (records.length === 0) results.push({ id, error: SlurmError.InvalidJobId });
+      // A whole array: finished tasks are not errors, as long as something was left to act on.
+      const errs = await Promise.all(records.map(act));
+      const error = records.length > 1 && errs.some((e) => e === null) ? null : (errs.find((e) => e !== null) ?? null);
+      if (records.length > 0) results.push({ id, error });
+    }
+    for (const t of tasks) {
+      const text = `${t.id}_${formatSet(t.tasks)}`;
+      const set = setUnion(t.tasks, []);
+      const { records, meta } = taskTargets(ctl, t.id, set);
+      if (records.length === 0 && meta === null) {
+        results.push({ id: t.id, text, error: SlurmError.InvalidJobId });
         continue;
       }
-      if (!mayControl(ctl, who, job)) {
-        results.push({ id, error: SlurmError.AccessDenied });
-        continue;
+      let error: SlurmError | null = null;
+      for (const job of records) error = (await act(job)) ?? error;
+      if (meta !== null) {
+        if (!mayControl(ctl, who, meta)) error = SlurmError.AccessDenied;
+        else if (signal === null) cancelPendingTasks(ctl, meta, set, who.uid, ctl.clock());
+        else error = SlurmError.JobPending;
+        await ctl.store.flush();
+        ctl.sched.request();
       }
-      const error = signal === null ? await ctl.cancel(id, who.uid, scope)
-        : ctl.signal(id, signal, b.batch === true || b.full === true ? (b.full === true ? 'all' : 'batch') : 'all');
-      results.push({ id, error });
+      results.push({ id: t.id, text, error });
     }
     return { results };
   });
@@ -104,19 +135,19 @@ export function controllerRoutes(ctl: Controller): Router {
     const b = obj(req.body);
     if (!isIntArray(b.ids)) throw bad('ids');
     const results: CancelResult[] = [];
-    for (const id of b.ids) {
-      const job = ctl.get(id);
-      if (job !== undefined && !mayControl(ctl, who, job)) {
-        results.push({ id, error: SlurmError.AccessDenied });
-        continue;
-      }
-      let error: SlurmError | null;
+    const holdOne = async (id: number, job: Job | undefined): Promise<SlurmError | null> => {
+      if (job !== undefined && !mayControl(ctl, who, job)) return SlurmError.AccessDenied;
       if (b.release === true) {
-        error = job?.held === 'admin' && !isOperator(ctl.cfg, who) ? SlurmError.AccessDenied : await ctl.release(id);
-      } else {
-        const by = b.user === true || !isOperator(ctl.cfg, who) ? 'user' : 'admin';
-        error = await ctl.hold(id, by);
+        return job?.held === 'admin' && !isOperator(ctl.cfg, who) ? SlurmError.AccessDenied : await ctl.release(id);
       }
+      return ctl.hold(id, b.user === true || !isOperator(ctl.cfg, who) ? 'user' : 'admin');
+    };
+    for (const id of b.ids) {
+      // An array id holds or releases every task still pending.
+      const records = recordsNamed(ctl, id);
+      const pending = records.length > 1 ? records.filter((j) => j.state === 'PENDING') : records;
+      let error: SlurmError | null = pending.length === 0 ? await holdOne(id, records[0]) : null;
+      for (const job of pending) error = (await holdOne(job.id, job)) ?? error;
       results.push({ id, error });
     }
     return { results };
@@ -194,6 +225,7 @@ export function controllerRoutes(ctl: Controller): Router {
     if (typeof b.node !== 'string' || typeof b.port !== 'number' || !Array.isArray(b.running)) throw bad('register');
     const e = ctl.nodes.register(b, ctl.clock());
     if (e === null) throw new HttpError(400, { error: SlurmError.InvalidNodeName });
+    ctl.rememberAgents();
     reconcile(ctl, b);
     ctl.sched.request();
     return { ok: true };

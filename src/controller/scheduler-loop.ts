@@ -9,11 +9,14 @@ import { schedule } from '../sched/schedule.ts';
 import type { SchedJob, SchedNode, SchedPartition } from '../sched/schedule.ts';
 import type { Controller } from './controller.ts';
 import { cpusPerNode, memPerNodeOf } from '../core/job-new.ts';
+import { pendingTasks } from '../core/job-array.ts';
+import { setTake } from '../core/array-spec.ts';
+import { runningTasks, splitArrayTask } from './arrays.ts';
 
 /** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
 const STICKY: ReadonlySet<Reason> = new Set<Reason>([
   'JobHeldUser', 'JobHeldAdmin', 'PartitionNodeLimit', 'PartitionConfig', 'PartitionTimeLimit',
-  'Dependency', 'DependencyNeverSatisfied', 'BeginTime', 'JobArrayTaskLimit',
+  'Dependency', 'DependencyNeverSatisfied', 'BeginTime',
 ]);
 
 export class SchedulerLoop {
@@ -40,36 +43,68 @@ export class SchedulerLoop {
     return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason);
   }
 
+  /** Candidates for a job, one per array task that could start now (throttle, free CPUs). */
+  private candidatesOf(job: Job, running: Map<number, number>, freeCpus: number, out: SchedJob[], limited: Job[]): void {
+    const base = {
+      id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
+      cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
+    };
+    const pending = pendingTasks(job);
+    if (pending.length === 0) {
+      out.push(base);
+      return;
+    }
+    const a = job.array;
+    const room = a !== null && a.throttle > 0 ? a.throttle - (running.get(a.jobId) ?? 0) : Infinity;
+    if (room <= 0) {
+      limited.push(job);
+      return;
+    }
+    // More candidates than could possibly fit would only cost time; one extra gets a reason.
+    const fit = Math.floor(freeCpus / Math.max(1, base.cpusPerNode * base.nodes)) + 1;
+    for (const task of setTake(pending, Math.min(room, fit))) out.push({ ...base, task });
+  }
+
   async pass(): Promise<void> {
     const ctl = this.ctl;
     const now = ctl.clock();
-    const candidates: SchedJob[] = [];
-    for (const job of ctl.jobs.values()) {
-      if (!this.eligible(job)) continue;
-      candidates.push({
-        id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
-        cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
-      });
-    }
-    if (candidates.length === 0) return;
     const use = ctl.nodes.usage(ctl.jobs.values());
     const nodes: SchedNode[] = [...ctl.nodes.nodes.values()].map((e) => ({
       name: e.cfg.name, cpus: e.cfg.cpus, mem: e.cfg.realMemory,
       allocCpus: use.get(e.cfg.name)?.cpus ?? 0, allocMem: use.get(e.cfg.name)?.mem ?? 0,
       available: ctl.nodes.usable(e.cfg.name),
     }));
+    const freeCpus = nodes.reduce((n, x) => n + (x.available ? x.cpus - x.allocCpus : 0), 0);
+    const running = runningTasks(ctl.jobs.values());
+    const candidates: SchedJob[] = [];
+    const limited: Job[] = [];
+    for (const job of ctl.jobs.values()) {
+      if (this.eligible(job)) this.candidatesOf(job, running, freeCpus, candidates, limited);
+    }
+    for (const job of limited) ctl.apply(job.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
+    if (candidates.length === 0) return;
     const parts: SchedPartition[] = ctl.cfg.partitions.map((p) => ({
       name: p.name, nodes: p.nodes, up: p.state === 'UP', priorityTier: p.priorityTier,
     }));
     const result = schedule(candidates, nodes, parts);
     const started: Job[] = [];
     for (const a of result.assignments) {
-      const r = ctl.apply(a.jobId, {
+      const id = a.task === null ? a.jobId : splitArrayTask(ctl, a.jobId, a.task, now);
+      if (id === null) continue;
+      const r = ctl.apply(id, {
         kind: 'start', at: now, nodes: a.nodes, cpus: a.cpusPerNode * a.nodes.length, mem: a.memPerNode,
       });
       if (r.ok) started.push(r.job);
     }
     for (const [id, reason] of result.reasons) ctl.apply(id, { kind: 'pending_reason', at: now, reason });
+    // An array that just reached its %N waits for a task to end, and says so.
+    const nowRunning = runningTasks(ctl.jobs.values());
+    for (const a of result.assignments) {
+      const meta = ctl.jobs.get(a.jobId);
+      const arr = meta?.array;
+      if (a.task === null || meta?.state !== 'PENDING' || arr === undefined || arr === null || arr.throttle === 0) continue;
+      if ((nowRunning.get(arr.jobId) ?? 0) >= arr.throttle) ctl.apply(meta.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
+    }
     if (started.length === 0) return;
     await ctl.store.flush();
     for (const job of started) ctl.agents.launch(job);

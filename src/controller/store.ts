@@ -69,10 +69,15 @@ export class Store {
     const sync = process.env.RATCHET_STORE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
     this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${sync}; PRAGMA busy_timeout=5000;`);
     this.db.exec(SCHEMA);
-    this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+    // Added with job arrays: the ArrayJobId of a task record (NULL for ordinary jobs).
+    const cols = this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'array_job_id')) this.db.exec('ALTER TABLE jobs ADD COLUMN array_job_id INTEGER');
+    this.db.exec('CREATE INDEX IF NOT EXISTS jobs_array ON jobs(array_job_id)');
+    this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data, array_job_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, finished=excluded.finished, name=excluded.name,
-        submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data`);
+        submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data,
+        array_job_id=excluded.array_job_id`);
     this.addEvent = this.db.prepare('INSERT INTO events (job_id, at, kind, data) VALUES (?, ?, ?, ?)');
     this.addScript = this.db.prepare('INSERT OR REPLACE INTO scripts (id, script) VALUES (?, ?)');
     this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)');
@@ -159,14 +164,13 @@ export class Store {
   private writeRow(job: Job): void {
     const data = JSON.stringify({ ...job, req: { ...job.req, script: '' } });
     this.upsert.run(job.id, job.user.uid, job.req.name, job.state, isFinished(job.state) && job.flags.length === 0 ? 1 : 0,
-      job.submitTime, job.startTime, job.endTime, data);
+      job.submitTime, job.startTime, job.endTime, data, job.array?.jobId ?? null);
   }
 
   private hydrate(data: string, withScript: boolean): Job {
-    const job = JSON.parse(data) as Job;
+    const job = parseJob(data);
     if (!withScript) return job;
-    const s = this.db.prepare('SELECT script FROM scripts WHERE id = ?').get(job.id) as { script: string } | undefined;
-    return { ...job, req: { ...job.req, script: s?.script ?? '' } };
+    return { ...job, req: { ...job.req, script: this.script(job.array?.jobId ?? job.id) } };
   }
 
   /** The live view after a restart: unfinished jobs (with scripts) and recently finished ones. */
@@ -186,8 +190,10 @@ export class Store {
     const where: string[] = [];
     const args: (number | string)[] = [];
     if (q.ids !== null && q.ids.length > 0) {
-      where.push(`id IN (${q.ids.map(() => '?').join(',')})`);
-      args.push(...q.ids);
+      // An array's id also names every task record split off it.
+      const marks = q.ids.map(() => '?').join(',');
+      where.push(`(id IN (${marks}) OR array_job_id IN (${marks}))`);
+      args.push(...q.ids, ...q.ids);
     }
     if (q.start !== null) {
       where.push('(end_time IS NULL OR end_time >= ?)');
@@ -202,11 +208,17 @@ export class Store {
       args.push(q.uid);
     }
     const sql = `SELECT data FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-    return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => JSON.parse(r.data) as Job);
+    return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => parseJob(r.data));
   }
 
   close(): void {
     this.commitNow();
     this.db.close();
   }
+}
+
+/** A stored row image; rows written before a field existed get its neutral value. */
+function parseJob(data: string): Job {
+  const job = JSON.parse(data) as Job & { array?: Job['array'] };
+  return job.array === undefined ? { ...job, array: null } : job;
 }

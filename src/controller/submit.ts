@@ -88,7 +88,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     scriptPath: r.scriptPath,
     argv: r.argv,
     workDir: r.workDir,
-    stdout: r.stdout ?? 'slurm-%j.out',
+    stdout: r.stdout ?? (r.array !== undefined && r.array !== null ? 'slurm-%A_%a.out' : 'slurm-%j.out'),
     stderr: r.stderr,
     stdin: r.stdin ?? '/dev/null',
     openMode: r.openMode ?? 'truncate',

@@ -16,6 +16,7 @@ export interface UpdateRequest {
   comment?: string;
   nice?: number;
   partition?: string;
+  arrayTaskThrottle?: number;
 }
 
 export type UpdatePlan = { ok: true; changes: JobUpdate } | { ok: false; error: SlurmError | string };
@@ -41,6 +42,12 @@ export function planUpdate(cfg: RatchetConfig, job: Job, r: UpdateRequest, opera
   if (r.nice !== undefined) {
     if (r.nice < 0 && !operator) return { ok: false, error: SlurmError.AccessDenied };
     changes.nice = r.nice;
+  }
+  if (r.arrayTaskThrottle !== undefined) {
+    if (job.array === null || !Number.isSafeInteger(r.arrayTaskThrottle) || r.arrayTaskThrottle < 0) {
+      return { ok: false, error: SlurmError.InvalidJobId };
+    }
+    changes.arrayTaskThrottle = r.arrayTaskThrottle;
   }
   if (r.name !== undefined) changes.name = r.name;
   if (r.comment !== undefined) changes.comment = r.comment;

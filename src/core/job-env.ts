@@ -58,5 +58,14 @@ export function batchJobEnv(job: Job, ctx: EnvContext): Record<string, string> {
   if (r.memPerNode !== null) env.SLURM_MEM_PER_NODE = String(job.allocMem);
   else if (r.memPerCpu !== null) env.SLURM_MEM_PER_CPU = String(r.memPerCpu);
   if (job.restarts > 0) env.SLURM_RESTART_COUNT = String(job.restarts);
+  const a = job.array;
+  if (a !== null) {
+    env.SLURM_ARRAY_JOB_ID = String(a.jobId);
+    if (a.taskId !== null) env.SLURM_ARRAY_TASK_ID = String(a.taskId);
+    env.SLURM_ARRAY_TASK_COUNT = String(a.count);
+    env.SLURM_ARRAY_TASK_MIN = String(a.min);
+    env.SLURM_ARRAY_TASK_MAX = String(a.max);
+    env.SLURM_ARRAY_TASK_STEP = String(a.step);
+  }
   return env;
 }

@@ -29,6 +29,8 @@ export interface JobUpdate {
   readonly comment?: string | null;
   readonly nice?: number;
   readonly partition?: string;
+  /** `ArrayTaskThrottle=`: the array's `%N` (0 = none). */
+  readonly arrayTaskThrottle?: number;
 }
 
 export type ApplyResult =
@@ -297,5 +299,6 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     // EndTime follows the new limit from the start, shifted by time spent suspended.
     endTime = c.timeLimit === null ? null : job.startTime + c.timeLimit * 1000;
   }
-  return { ok: true, job: { ...job, req, endTime } };
+  const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
+  return { ok: true, job: { ...job, req, endTime, array } };
 }

@@ -45,5 +45,6 @@ export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: numb
     steps: [],
     runs: [],
     evidence: null,
+    array: null,
   };
 }

@@ -3,6 +3,7 @@
 
 import type { JobFlag, JobState } from './job-state.ts';
 import type { Reason } from './reason.ts';
+import type { IndexSet } from './array-spec.ts';
 
 declare const brand: unique symbol;
 /** Job ids cross processes (CLI, controller, agent), so they are branded. */
@@ -159,6 +160,30 @@ export interface Job {
   /** Earlier runs (requeued, escalated); the current run is described by the fields above. */
   readonly runs: readonly RunRecord[];
   readonly evidence: RunEvidence | null;
+  /** Job array membership; null for an ordinary job. */
+  readonly array: JobArray | null;
+}
+
+/**
+ * A record of a job array. As in Slurm, one "meta" record (id = ArrayJobId) holds every task
+ * not yet started; starting a task splits it off into its own record with a new job id,
+ * except the last one, which the meta record becomes. So a million-task array is one record
+ * until its tasks run.
+ */
+export interface JobArray {
+  /** ArrayJobId: the id sbatch printed. */
+  readonly jobId: JobId;
+  /** This record's task; null while the record is the meta record of unstarted tasks. */
+  readonly taskId: number | null;
+  /** Tasks not yet started (meta record only; empty for a task record). */
+  readonly pending: IndexSet;
+  /** `%N`: at most N tasks running at once; 0 = no limit. */
+  readonly throttle: number;
+  /** SLURM_ARRAY_TASK_COUNT / _MIN / _MAX / _STEP, fixed at submit. */
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
 }
 
 /** Total memory of the job in MiB as sacct's ReqMem shows it. */

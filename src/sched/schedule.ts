@@ -34,10 +34,13 @@ export interface SchedJob {
   readonly cpusPerNode: number;
   /** MiB needed on each node; 0 = all of the node's memory (--mem=0). */
   readonly memPerNode: number;
+  /** For a job array's meta record: which pending task this candidate would start. */
+  readonly task?: number;
 }
 
 export interface Assignment {
   readonly jobId: number;
+  readonly task: number | null;
   readonly nodes: readonly string[];
   readonly cpusPerNode: number;
   readonly memPerNode: number;
@@ -80,7 +83,7 @@ export function schedule(
   }
   const parts = new Map(partitions.map((p) => [p.name, p]));
   const tier = (j: SchedJob): number => parts.get(j.partition)?.priorityTier ?? 0;
-  const order = [...jobs].sort((a, b) => tier(b) - tier(a) || b.priority - a.priority || a.id - b.id);
+  const order = [...jobs].sort((a, b) => tier(b) - tier(a) || b.priority - a.priority || a.id - b.id || (a.task ?? 0) - (b.task ?? 0));
 
   const assignments: Assignment[] = [];
   const reasons = new Map<number, Reason>();
@@ -114,6 +117,7 @@ export function schedule(
     }
     assignments.push({
       jobId: job.id,
+      task: job.task ?? null,
       nodes: chosen.map((n) => n.name),
       cpusPerNode: job.cpusPerNode,
       memPerNode: job.memPerNode === 0 ? (chosen[0]?.totalMem ?? 0) : job.memPerNode,

@@ -125,7 +125,4 @@ export function tresSacct(t: Tres, billing: boolean): string {
   return `${b}cpu=${t.cpu},mem=${formatMiB(t.memMiB)},node=${t.node}`;
 }
 
-/** A job id as squeue %i / sacct JobID show it (array forms come with job arrays). */
-export function jobIdText(job: Job): string {
-  return String(job.id);
-}
+export { jobIdText } from '../../core/job-array.ts';

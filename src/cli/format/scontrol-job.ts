@@ -1,6 +1,7 @@
 // `scontrol show job`: the key=value block of one job exactly as Slurm 22.05 prints it
 // (golden a_oom), continuation lines indented three spaces, or one line with `-o`.
 
+import { arrayTaskText } from '../../core/job-array.ts';
 import { formatExit } from '../../core/exit-code.ts';
 import { compressHostlist } from '../../core/hostlist.ts';
 import { stateLong } from '../../core/job-state.ts';
@@ -49,12 +50,20 @@ function endTime(job: JobView, now: number): string {
   return formatTimestamp(end, 'Unknown');
 }
 
+/** `ArrayJobId=49 ArrayTaskId=2-9%2 ArrayTaskThrottle=2 ` for an array record, else nothing. */
+function arrayIdWords(job: JobView): string {
+  const a = job.array;
+  if (a === null) return '';
+  const throttle = a.throttle > 0 ? `ArrayTaskThrottle=${a.throttle} ` : '';
+  return `ArrayJobId=${a.jobId} ArrayTaskId=${arrayTaskText(job) ?? ''} ${throttle}`;
+}
+
 /** The lines of the block, without indentation. */
 export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOptions = {}): string[] {
   const { req, user } = job;
   const mem = minMemory(job);
   const lines = [
-    `JobId=${job.id} JobName=${req.name}`,
+    `JobId=${job.id} ${arrayIdWords(job)}JobName=${req.name}`,
     `UserId=${user.name}(${user.uid}) GroupId=${user.group}(${user.gid}) MCS_label=N/A`,
     `Priority=${shownPriority(job)} Nice=${req.nice} Account=${req.account} QOS=${req.qos}`,
     `JobState=${stateLong(job.state, job.flags)} Reason=${reasonForScontrol(job.reason, job.stateDesc)} `

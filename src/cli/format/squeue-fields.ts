@@ -2,6 +2,7 @@
 // Slurm's text for what Ratchet does not model (`(null)`, `N/A`, `*`). A value of null is
 // a NULL string in Slurm, printed `(null)`.
 
+import { arrayTaskText } from '../../core/job-array.ts';
 import { compressHostlist } from '../../core/hostlist.ts';
 import { formatMiB } from '../../core/mem-spec.ts';
 import { stateCompact, stateLong } from '../../core/job-state.ts';
@@ -69,7 +70,7 @@ export const SQUEUE_LETTERS: Readonly<Record<string, LetterDef>> = {
   e: def('END_TIME', endTime),
   E: def('DEPENDENCY', (j) => j.dependency ?? null),
   f: constant('FEATURES', null),
-  F: def('ARRAY_JOB_ID', (j) => String(j.id)),
+  F: def('ARRAY_JOB_ID', (j) => String(j.array?.jobId ?? j.id)),
   g: def('GROUP', (j) => j.user.group),
   G: def('GROUP', (j) => String(j.user.gid)),
   h: constant('OVER_SUBSCRIBE', 'OK'),
@@ -79,7 +80,7 @@ export const SQUEUE_LETTERS: Readonly<Record<string, LetterDef>> = {
   j: def('NAME', (j) => j.req.name),
   J: constant('THREADS_PER_CORE', '*'),
   k: def('COMMENT', (j) => j.req.comment),
-  K: constant('ARRAY_TASK_ID', 'N/A'),
+  K: def('ARRAY_TASK_ID', (j) => arrayTaskText(j) ?? 'N/A'),
   l: def('TIME_LIMIT', timeLimit, false),
   L: def('TIME_LEFT', timeLeft, false),
   m: def('MIN_MEMORY', (j) => formatMiB(minMemory(j).mib)),

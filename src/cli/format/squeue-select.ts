@@ -153,7 +153,7 @@ export function selectJobs(jobs: readonly JobView[], opts: SqueueSelectOptions, 
       const d = cmp(a, b);
       if (d !== 0) return d;
     }
-    return a.id - b.id;
+    return a.id - b.id || (a.array?.taskId ?? 0) - (b.array?.taskId ?? 0);
   });
   return { ok: true, jobs: picked };
 }

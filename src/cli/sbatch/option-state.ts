@@ -55,6 +55,8 @@ export interface OptState {
   verbose: number;
   wrap: string | null;
   signal: SignalSpec | null;
+  /** --array, unparsed (the controller checks it against MaxArraySize). */
+  array: string | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -66,7 +68,7 @@ export function newState(): OptState {
     mem: null, memPerCpu: null, cpusPerTask: null, ntasks: null, nodes: null,
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
-    requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null,
+    requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
     pending: new Map(),
   };
 }
@@ -96,6 +98,13 @@ export const stopError = (msg: string, code = OPTION_EXIT): Stop =>
 const str = (value: string | null): string => value ?? '';
 
 /** A plain string option (Slurm's COMMON_STRING_OPTION). */
+/** --array: an empty value means no array (as Slurm's sbatch treats it). */
+export const arraySpec: Setter = (st, value) => {
+  const v = str(value);
+  st.array = v === '' ? null : v;
+  return null;
+};
+
 export function text(field: 'jobName' | 'partition' | 'account' | 'qos' | 'comment' | 'exportEnv' | 'exportFile' | 'wrap'): Setter {
   return (st, value) => {
     st[field] = str(value);

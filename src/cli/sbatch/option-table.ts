@@ -6,6 +6,7 @@ import { HELP_TEXT, USAGE_TEXT, VERSION_TEXT } from './help.ts';
 import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
+  arraySpec,
   chdir, count, flag, ignore, mailType, memory, nice, nodes, openMode, pending, quiet,
   requeue, signal, stdio, text, time, verbose,
 } from './option-state.ts';
@@ -48,7 +49,7 @@ const printAndExit = (stdout: string): Setter => () => ({ code: 0, stdout, stder
 export const OPTION_ROWS: readonly OptionRow[] = [
   row('account', 'required', text('account'), { short: 'A' }),
   later('acctg-freq', 'required'),
-  later('array', 'required', { short: 'a' }),
+  row('array', 'required', arraySpec, { short: 'a' }),
   later('batch', 'required'),
   later('begin', 'required', { short: 'b' }),
   later('bb', 'required'),

@@ -114,11 +114,17 @@ test('golden: accepted submissions map onto the request', () => {
   assert.deepEqual([r.request.qos, r.request.account], ['nosuchqos', 'nosuchacct']);
 });
 
+test('--array goes to the controller unparsed; an empty value is no array', () => {
+  assert.equal(submit(['--array=0-9%2', '--wrap', 'true']).request.array, '0-9%2');
+  assert.equal(submit(['-a', '1,3', '--wrap', 'true']).request.array, '1,3');
+  assert.equal(submit(['--array=', '--wrap', 'true']).request.array, null);
+  assert.equal(submit(['--wrap', 'true']).request.array, null);
+});
+
 test('golden: options of later issues are recognised and left pending', () => {
   const cases: [string[], string, string | null][] = [
     [['--dependency=afterok:999999'], '--dependency', 'afterok:999999'],
     [['--begin=now+1hour'], '--begin', 'now+1hour'],
-    [['--array=0-1000'], '--array', '0-1000'],
     [['-w', 'nosuchnode'], '--nodelist', 'nosuchnode'],
     [['--gres=gpu:1'], '--gres', 'gpu:1'],
     [['--exclusive'], '--exclusive', null],
@@ -128,10 +134,10 @@ test('golden: options of later issues are recognised and left pending', () => {
     const r = submit([...opts, '--parsable', '--wrap', 'true']);
     assert.deepEqual(r.pending, [{ option, value, source: 'cli' }], opts.join(' '));
   }
-  const r = submit(['--array=1-3', '--begin=now', '--wrap', 'true']);
+  const r = submit(['--gres=gpu:1', '--begin=now', '--wrap', 'true']);
   assert.deepEqual(unsupported(r.pending), {
     kind: 'exit', code: 1, stdout: '',
-    stderr: err('--array is not supported by this Ratchet version', '--begin is not supported by this Ratchet version'),
+    stderr: err('--gres is not supported by this Ratchet version', '--begin is not supported by this Ratchet version'),
   });
   assert.equal(unsupported([]), null);
   // Mail options are accepted and ignored, not pending.

@@ -230,6 +230,7 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     requeue: st.requeue,
     nice: st.nice,
     signal: st.signal === null ? null : { signal: st.signal.signal, secs: st.signal.secs, batch: st.signal.batch },
+    array: st.array,
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
