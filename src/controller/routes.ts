@@ -18,6 +18,8 @@ import { identify as identifyRaw, identifyDaemon, isOperator } from './auth.ts';
 import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
+import { accountingJobs } from './acct.ts';
+import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
@@ -60,16 +62,9 @@ export function controllerRoutes(ctl: Controller): Router {
 
   r.on('GET', '/v1/acct', async (req) => {
     await identify(req);
-    const num = (k: string): number | null => {
-      const v = req.query.get(k);
-      return v === null || v === '' ? null : Number(v);
-    };
-    const ids = req.query.get('ids');
-    const idList = ids ? ids.split(',').map(Number).filter(Number.isInteger) : null;
-    const stored = ctl.store.accounting({ ids: idList, start: num('start'), end: num('end'), uid: num('uid') });
-    // Live jobs are fresher than their last committed row.
-    const jobs = stored.map((j) => ctl.jobs.get(j.id) ?? j);
-    return { now: ctl.clock(), jobs };
+    const q = parseAcctQuery(req.query);
+    if (q === null) throw bad('accounting query');
+    return { now: ctl.clock(), jobs: accountingJobs(ctl, q) };
   });
 
   r.on('POST', '/v1/cancel', async (req) => {
