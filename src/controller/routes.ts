@@ -14,7 +14,7 @@ import { uidOf } from '../lib/users.ts';
 import { expandHostlist } from '../core/hostlist.ts';
 import type { Controller } from './controller.ts';
 import { ControllerError } from './controller.ts';
-import { identify as identifyRaw, identifyDaemon, isOperator } from './auth.ts';
+import { identify as identifyRaw, identifyDaemon, isOperator, seesOnlyOwnJobs } from './auth.ts';
 import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
@@ -53,18 +53,19 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('GET', '/v1/jobs', async (req): Promise<JobsResponse> => {
-    await identify(req);
+    const who = await identify(req);
     const ids = req.query.get('ids');
     const want = ids ? new Set(ids.split(',').map(Number)) : null;
-    const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id));
+    const own = seesOnlyOwnJobs(ctl.cfg, who);
+    const jobs = [...ctl.jobs.values()].filter((j) => (want === null || want.has(j.id)) && (!own || j.user.uid === who.uid));
     return { now: ctl.clock(), jobs };
   });
 
   r.on('GET', '/v1/acct', async (req) => {
-    await identify(req);
+    const who = await identify(req);
     const q = parseAcctQuery(req.query);
     if (q === null) throw bad('accounting query');
-    return { now: ctl.clock(), jobs: accountingJobs(ctl, q) };
+    return { now: ctl.clock(), jobs: accountingJobs(ctl, q, seesOnlyOwnJobs(ctl.cfg, who) ? who.uid : null) };
   });
 
   r.on('POST', '/v1/cancel', async (req) => {
