@@ -17,6 +17,8 @@ export interface Parsed {
   /** Every value given for a key, in order (flags record ''). */
   readonly values: Map<string, string[]>;
   readonly operands: string[];
+  /** Every option as given, in command-line order (for rules like squeue's -o/-O clash). */
+  readonly order: readonly { readonly key: string; readonly value: string }[];
 }
 
 export function spec(table: readonly Opt[]): OptionSpec {
@@ -34,6 +36,7 @@ export function parseOpts(prog: string, argv: readonly string[], table: readonly
   const s = spec(table);
   const values = new Map<string, string[]>();
   const operands: string[] = [];
+  const order: { key: string; value: string }[] = [];
   let args = [...argv];
   while (args.length > 0) {
     const r = getopt(args, s);
@@ -41,6 +44,7 @@ export function parseOpts(prog: string, argv: readonly string[], table: readonly
       const list = values.get(o.key) ?? [];
       list.push(o.value ?? '');
       values.set(o.key, list);
+      order.push({ key: o.key, value: o.value ?? '' });
     }
     if (r.error !== null) {
       throw new CliError([`${prog}: ${r.error}`, `Try "${prog} --help" for more information`], 1);
@@ -54,7 +58,7 @@ export function parseOpts(prog: string, argv: readonly string[], table: readonly
     operands.push(rest[0] ?? '');
     args = rest.slice(1);
   }
-  return { values, operands };
+  return { values, operands, order };
 }
 
 export const last = (p: Parsed, key: string): string | null => {

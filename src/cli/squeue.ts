@@ -1,15 +1,20 @@
-// squeue: the live job view (formats in src/cli/format/squeue-*.ts).
+// squeue: the live job view. Options and environment in squeue-args.ts, selection and
+// sorting in format/squeue-select.ts, `-o` in format/squeue-format.ts, `-O` in
+// format/squeue-format2.ts. As squeue does, the header is printed before the jobs are
+// sorted (so a bad -S key errors after it), and a bad format field is reported on stderr
+// while the rest prints, with exit 0.
 
 import type { JobsResponse } from '../api/wire.ts';
-import { renderSqueue, squeueFormatFor } from './format/squeue-format.ts';
+import { parseSqueueFormat, ctimeLine, squeueHeader, squeueRow } from './format/squeue-format.ts';
+import type { ParsedFormat } from './format/squeue-format.ts';
+import { parseSqueueLongFormat } from './format/squeue-format2.ts';
 import { selectJobs } from './format/squeue-select.ts';
-import { CliError, request, runCli } from './client.ts';
-import { has, last, list, parseOpts } from './opts.ts';
+import { SQUEUE_USAGE, squeueArgs } from './squeue-args.ts';
+import { CliError, config, request, runCli } from './client.ts';
+import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
-import { userName } from '../lib/users.ts';
-import { expandArrays, parseJobSpec, selectBySpecs } from './format/array-view.ts';
-
-const START_FORMAT = '%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R';
+import { existingUid } from '../lib/users.ts';
+import { expandArrays, selectBySpecs } from './format/array-view.ts';
 
 const OPTS: readonly Opt[] = [
   { key: 'jobs', long: ['jobs'], short: 'j', arg: 'optional' },
@@ -23,6 +28,7 @@ const OPTS: readonly Opt[] = [
   { key: 'noheader', long: ['noheader'], short: 'h' },
   { key: 'long', long: ['long'], short: 'l' },
   { key: 'format', long: ['format'], short: 'o', arg: 'required' },
+  { key: 'Format', long: ['Format'], short: 'O', arg: 'required' },
   { key: 'sort', long: ['sort'], short: 'S', arg: 'required' },
   { key: 'array', long: ['array'], short: 'r' },
   { key: 'all', long: ['all'], short: 'a' },
@@ -41,34 +47,44 @@ export async function main(argv: string[]): Promise<void> {
       return 0;
     }
     if (has(p, 'help') || has(p, 'usage')) {
-      process.stdout.write('Usage: squeue [-A account] [--clusters names] [-i seconds] [--job jobid] [-n name] [-o format] [-p partitions]\n' +
-        '   [--qos qos] [--reservation reservation] [--sort fields] [--start] [--step step_id] [-t states] [-u user_name]\n' +
-        '   [--usage] [-ahjlrsv]\n');
+      process.stdout.write(SQUEUE_USAGE);
       return 0;
     }
-    const ids = list(p, 'jobs')?.concat(p.operands.flatMap((o) => o.split(','))) ?? null;
-    const specs = ids?.map(parseJobSpec) ?? null;
-    const badId = specs?.findIndex((x) => x === null) ?? -1;
-    if (badId >= 0) throw new CliError([`squeue: error: Invalid job id: ${ids?.[badId] ?? ''}`], 1);
-    const named = specs?.filter((x) => x !== null) ?? null;
-    const jobIds = named?.map((x) => x.id) ?? null;
-    const r = await request<JobsResponse>('squeue', jobIds !== null && jobIds.length > 0 ? `/v1/jobs?ids=${jobIds.join(',')}` : '/v1/jobs');
-    if (named !== null && named.length > 0) r.jobs = selectBySpecs(r.jobs, named);
-    if (jobIds !== null && jobIds.length === 1 && r.jobs.length === 0) {
-      throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
+    const parsed = squeueArgs(p, { env: process.env, euid: process.geteuid?.() ?? 0, uidOf: existingUid });
+    if (!parsed.ok) {
+      process.stdout.write(parsed.stdout);
+      throw new CliError([...parsed.stderr], 1);
     }
+    const a = parsed.args;
+    if (a.warnings.length > 0) process.stderr.write(`${a.warnings.join('\n')}\n`);
+    const select = {
+      states: a.states, jobIds: a.jobIds, users: a.users, partitions: a.partitions, names: a.names,
+      accounts: a.accounts, qos: a.qos, sort: a.sort,
+    };
+    // A bad -t is refused before the controller is asked, as squeue's option parsing does.
+    const early = selectJobs([], select, 0);
+    if (!early.ok && early.phase === 'options') throw new CliError(early.errors.map((e) => `squeue: error: ${e}`), 1);
+    const r = await request<JobsResponse>('squeue', a.jobIds !== null && a.jobIds.length > 0 ? `/v1/jobs?ids=${a.jobIds.join(',')}` : '/v1/jobs');
+    if (a.jobSpecs !== null) r.jobs = selectBySpecs(r.jobs, a.jobSpecs);
+    if (a.singleJob !== null && r.jobs.length === 0) throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
     if (has(p, 'array') || process.env.SQUEUE_ARRAY !== undefined) r.jobs = expandArrays(r.jobs);
-    const users = list(p, 'user') ?? (has(p, 'me') ? [userName(process.getuid?.() ?? 0)] : null);
-    const start = has(p, 'start');
-    const sel = selectJobs(r.jobs, {
-      states: list(p, 'states') ?? (start ? ['PD'] : null), jobIds: null, users, partitions: list(p, 'partition'), names: list(p, 'name'),
-      accounts: list(p, 'account'), qos: list(p, 'qos'), sort: last(p, 'sort') ?? (start ? 'S' : null),
-    }, r.now);
-    if (!sel.ok) throw new CliError(sel.errors.map((e) => `squeue: error: ${e}`), 1);
-    const format = last(p, 'format') ?? (start ? START_FORMAT : squeueFormatFor({ format: null, long: has(p, 'long'), env: process.env }));
-    const out = renderSqueue(sel.jobs, format, { now: r.now, header: !has(p, 'noheader'), dateLine: has(p, 'long') });
-    if (out.errors.length > 0) throw new CliError(out.errors.map((e) => `squeue: error: ${e}`), 1);
-    process.stdout.write(out.text);
+
+    const format: ParsedFormat = a.layout.kind === 'letters' ? parseSqueueFormat(a.layout.format)
+      : parseSqueueLongFormat(a.layout.format, { clusterName: config('squeue').clusterName });
+    if (format.errors.length > 0) process.stderr.write(format.errors.map((e) => `squeue: error: ${e}\n`).join(''));
+    const sel = selectJobs(r.jobs, select, r.now);
+
+    let head = a.header && a.dateLine ? `${ctimeLine(r.now)}\n` : '';
+    if (a.header) head += squeueHeader(format.tokens);
+    if (!sel.ok) {
+      process.stdout.write(head);
+      throw new CliError(sel.errors.map((e) => `squeue: error: ${e}`), 1);
+    }
+    process.stdout.write(head);
+    if (sel.notices.length > 0) process.stderr.write(sel.notices.map((n) => `squeue: ${n}\n`).join(''));
+    const out: string[] = [];
+    for (const job of sel.jobs) out.push(squeueRow(format.tokens, job, r.now));
+    process.stdout.write(out.join(''));
     return 0;
   });
 }

@@ -22,6 +22,11 @@ export function isOperator(cfg: RatchetConfig, who: UserIdentity): boolean {
   return who.uid === 0 || who.name === cfg.slurmUser || cfg.adminUsers.includes(who.name);
 }
 
+/** PrivateData=jobs: a non-operator sees only their own jobs (others' are simply absent). */
+export function seesOnlyOwnJobs(cfg: RatchetConfig, who: UserIdentity): boolean {
+  return cfg.privateData.includes('jobs') && !isOperator(cfg, who);
+}
+
 /** Daemon-to-daemon calls must come from root or SlurmUser. */
 export async function identifyDaemon(cfg: RatchetConfig, headers: IncomingHttpHeaders, method: string, path: string): Promise<UserIdentity> {
   const who = await identify(cfg, headers, method, path);

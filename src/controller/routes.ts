@@ -14,13 +14,15 @@ import { uidOf } from '../lib/users.ts';
 import { expandHostlist } from '../core/hostlist.ts';
 import type { Controller } from './controller.ts';
 import { ControllerError } from './controller.ts';
-import { identify as identifyRaw, identifyDaemon, isOperator } from './auth.ts';
+import { identify as identifyRaw, identifyDaemon, isOperator, seesOnlyOwnJobs } from './auth.ts';
 import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
 import { cancelPendingTasks, recordsNamed, taskTargets } from './arrays.ts';
 import type { IndexSet } from '../core/array-spec.ts';
 import { formatSet, setUnion } from '../core/array-spec.ts';
+import { accountingJobs } from './acct.ts';
+import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
@@ -61,26 +63,21 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   r.on('GET', '/v1/jobs', async (req): Promise<JobsResponse> => {
-    await identify(req);
+    const who = await identify(req);
     const ids = req.query.get('ids');
     const want = ids ? new Set(ids.split(',').map(Number)) : null;
+    const own = seesOnlyOwnJobs(ctl.cfg, who);
     // An array's id names every record of the array.
-    const jobs = [...ctl.jobs.values()].filter((j) => want === null || want.has(j.id) || (j.array !== null && want.has(j.array.jobId)));
+    const jobs = [...ctl.jobs.values()].filter((j) => (want === null || want.has(j.id) || (j.array !== null && want.has(j.array.jobId)))
+      && (!own || j.user.uid === who.uid));
     return { now: ctl.clock(), jobs };
   });
 
   r.on('GET', '/v1/acct', async (req) => {
-    await identify(req);
-    const num = (k: string): number | null => {
-      const v = req.query.get(k);
-      return v === null || v === '' ? null : Number(v);
-    };
-    const ids = req.query.get('ids');
-    const idList = ids ? ids.split(',').map(Number).filter(Number.isInteger) : null;
-    const stored = ctl.store.accounting({ ids: idList, start: num('start'), end: num('end'), uid: num('uid') });
-    // Live jobs are fresher than their last committed row.
-    const jobs = stored.map((j) => ctl.jobs.get(j.id) ?? j);
-    return { now: ctl.clock(), jobs };
+    const who = await identify(req);
+    const q = parseAcctQuery(req.query);
+    if (q === null) throw bad('accounting query');
+    return { now: ctl.clock(), jobs: accountingJobs(ctl, q, seesOnlyOwnJobs(ctl.cfg, who) ? who.uid : null) };
   });
 
   r.on('POST', '/v1/cancel', async (req) => {

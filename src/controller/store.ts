@@ -186,7 +186,7 @@ export class Store {
   }
 
   /** Accounting query: jobs by id, or every job that was active in [start, end]. */
-  accounting(q: { ids: number[] | null; start: number | null; end: number | null; uid: number | null }): Job[] {
+  accounting(q: { ids: readonly number[] | null; start: number | null; end: number | null; uids: readonly number[] | null }): Job[] {
     const where: string[] = [];
     const args: (number | string)[] = [];
     if (q.ids !== null && q.ids.length > 0) {
@@ -203,9 +203,9 @@ export class Store {
       where.push('submit_time <= ?');
       args.push(q.end);
     }
-    if (q.uid !== null) {
-      where.push('uid = ?');
-      args.push(q.uid);
+    if (q.uids !== null) {
+      where.push(`uid IN (${q.uids.map(() => '?').join(',')})`);
+      args.push(...q.uids);
     }
     const sql = `SELECT data FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
     return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => parseJob(r.data));

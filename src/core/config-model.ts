@@ -50,6 +50,8 @@ export interface RatchetConfig {
   readonly maxArraySize: number;
   readonly slurmUser: string;
   readonly adminUsers: readonly string[];
+  /** PrivateData: what non-operators see of others (lower-cased; `jobs` hides their jobs). */
+  readonly privateData: readonly string[];
   readonly nodes: readonly NodeConfig[];
   readonly partitions: readonly PartitionConfig[];
 }

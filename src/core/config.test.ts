@@ -108,6 +108,7 @@ test('an empty file gives Ratchet\'s defaults', () => {
   assert.equal(c.timeResolution, 'minutes');
   assert.equal(c.authType, 'auth/munge');
   assert.deepEqual(c.adminUsers, []);
+  assert.deepEqual(c.privateData, []);
   assert.deepEqual(c.nodes, []);
   assert.deepEqual(c.partitions, []);
   assert.deepEqual(warnings, []);
@@ -301,4 +302,12 @@ test('any input gives a value, never a throw', () => {
     const r = parseConfig(s, 'f');
     assert.equal(typeof r.ok, 'boolean', s);
   }
+});
+
+test('PrivateData: a list of Slurm\'s words, any case; all means every one; unknown words warn', () => {
+  assert.deepEqual(ok('PrivateData=Jobs,usage').config.privateData, ['jobs', 'usage']);
+  assert.ok(ok('PrivateData=all').config.privateData.includes('jobs'));
+  const r = ok('PrivateData=jobs,bogus');
+  assert.deepEqual(r.config.privateData, ['jobs']);
+  assert.deepEqual(r.warnings, [{ line: 1, message: 'PrivateData bogus unknown; ignored' }]);
 });

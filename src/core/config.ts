@@ -44,9 +44,13 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
   maxArraySize: 1001,
   slurmUser: 'root',
   adminUsers: [],
+  privateData: [],
 };
 
 // slurm.conf keys (22.05) that Ratchet accepts and ignores, lower-cased.
+/** Slurm's PrivateData values; Ratchet acts on `jobs`. */
+const PRIVATE_DATA = new Set(['accounts', 'cloud', 'events', 'jobs', 'nodes', 'partitions', 'reservations', 'usage', 'users']);
+
 // ---- the parser --------------------------------------------------------------------------
 
 interface PartDraft {
@@ -155,6 +159,13 @@ class Parser {
       case 'adminusers':
         c.adminUsers = [...new Set(p.value.split(',').map((u) => u.trim()).filter((u) => u !== ''))];
         break;
+      case 'privatedata': {
+        const v = p.value.split(',').map((x) => x.trim().toLowerCase()).filter((x) => x !== '');
+        const bad = v.filter((x) => x !== 'all' && !PRIVATE_DATA.has(x));
+        if (bad.length > 0) this.warn(line, `PrivateData ${bad.join(',')} unknown; ignored`);
+        c.privateData = v.includes('all') ? [...PRIVATE_DATA] : v.filter((x) => PRIVATE_DATA.has(x));
+        break;
+      }
       case 'timeresolution': {
         const v = p.value.toLowerCase();
         if (v !== 'minutes' && v !== 'seconds') throw new Fault(line, `TimeResolution must be minutes or seconds, not ${p.value}`);

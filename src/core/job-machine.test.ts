@@ -103,3 +103,16 @@ test('requeue closes the run into a REQUEUED record and pends again, counting th
   assert.deepEqual(r.job.runs.map((x) => [x.attempt, x.state, x.exitCode.code]), [[1, 'REQUEUED', 1]]);
   assert.deepEqual(applyEvent(r.job, { kind: 'requeue', at: 7000, hold: false }), { ok: false, error: 'pending' });
 });
+
+test('a job submitted held is not eligible until released; holding an eligible job keeps its time', () => {
+  const held = newJob(asJobId(8), req, { name: 'root', uid: 0, gid: 0, group: 'root' }, 1000, true, 'None', 100);
+  assert.equal(held.eligibleTime, null);
+  const released = applyEvent(held, { kind: 'release', at: 3000, priority: 99 });
+  assert.ok(released.ok);
+  assert.equal(released.job.eligibleTime, 3000);
+  const rehold = applyEvent(released.job, { kind: 'hold', at: 4000, by: 'user' });
+  assert.ok(rehold.ok);
+  const again = applyEvent(rehold.job, { kind: 'release', at: 5000, priority: 98 });
+  assert.ok(again.ok);
+  assert.equal(again.job.eligibleTime, 3000);
+});

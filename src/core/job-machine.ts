@@ -152,7 +152,11 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
     case 'release':
       if (job.state !== 'PENDING') return { ok: false, error: isFinished(job.state) ? 'already_done' : 'not_pending' };
       if (job.held === null) return { ok: true, job };
-      return { ok: true, job: { ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null } };
+      // A job submitted held becomes eligible only now (sacct lists it from then on).
+      return {
+        ok: true,
+        job: { ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at },
+      };
     case 'requeue':
       return requeue(job, ev.at, ev.hold);
     case 'update':

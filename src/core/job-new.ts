@@ -22,7 +22,8 @@ export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: numb
     req,
     user,
     submitTime: now,
-    eligibleTime: now,
+    // Slurm: a job submitted held has EligibleTime=Unknown until released.
+    eligibleTime: hold ? null : now,
     state: 'PENDING',
     flags: [],
     reason: hold ? 'JobHeldUser' : reason,

@@ -52,6 +52,21 @@ export function formatExact(num: number, origUnit: number): string {
   return Number.isInteger(v) ? `${v}${letter}` : `${v.toFixed(2)}${letter}`;
 }
 
+/** Slurm's unit indexes (UNIT_NONE, UNIT_KILO, UNIT_MEGA) for formatUnits. */
+export const UNIT = { none: UNIT_BYTES, kilo: UNIT_KIB, mega: UNIT_MIB } as const;
+
+/**
+ * convert_num_unit as sacct calls it: with `--units` (1..5 = K..P) the value is scaled to
+ * that unit, two decimals when not whole (`0.25G`, `0.00K`); without, formatExact.
+ */
+export function formatUnits(num: number, origUnit: number, spec: number | null): string {
+  if (spec === null) return formatExact(num, origUnit);
+  if (!Number.isFinite(num) || Math.trunc(num) === 0) return '0';
+  const v = num * 1024 ** (origUnit - spec);
+  const letter = UNITS[spec] ?? '?';
+  return Number.isInteger(v) ? `${v}${letter}` : `${v.toFixed(2)}${letter}`;
+}
+
 /** MiB as sacct ReqMem / scontrol MinMemoryNode / TRES mem= print it: `50M`, `1G`, `1.50G`, `0`. */
 export function formatMiB(mib: number): string {
   return formatExact(mib, UNIT_MIB);

@@ -54,3 +54,10 @@ export function uidOf(name: string): number | undefined {
   if (/^\d+$/.test(name)) return Number(name);
   return load().byName.get(name);
 }
+
+/** A user name, or a numeric uid, that has a passwd entry (Slurm's uid_from_string). */
+export function existingUid(s: string): number | undefined {
+  const db = load();
+  if (/^\d+$/.test(s)) return db.users.has(Number(s)) ? Number(s) : undefined;
+  return db.byName.get(s);
+}

@@ -100,3 +100,38 @@ test('missing, forged and replayed credentials are refused', async () => {
   const other = await encodeCredential({ socket: c.h.auth.mungeSocket, payload: 'POST /v1/cancel' });
   assert.equal(await status({ 'x-ratchet-cred': other }), 401, 'issued for another request');
 });
+
+test('sacct: a user sees only their own jobs unless -a, -u or -j; -s and -S/-E select by the window', async () => {
+  const [alice, bob] = USERS;
+  const a = await submitAs(alice, '--wrap true');
+  const b = await submitAs(bob, '--wrap true');
+  assert.equal(await c.waitDone(a), 'COMPLETED');
+  assert.equal(await c.waitDone(b), 'COMPLETED');
+  const held = await c.submit('--hold --wrap true');
+  const ids = async (who: string | null, args: string): Promise<number[]> => {
+    const cmd = `sacct -X -n -P -o jobid ${args}`;
+    const r = who === null ? await c.sh(cmd) : await as(who, cmd);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.split('\n').filter((l) => l !== '').map(Number);
+  };
+  const mine = await ids(alice, '');
+  assert.ok(mine.includes(a) && !mine.includes(b), `alice sees her own jobs only: ${mine.join(',')}`);
+  assert.ok((await ids(alice, '-a')).includes(b));
+  assert.ok((await ids(alice, '-u -1')).includes(b));
+  assert.deepEqual(await ids(alice, `-j ${b}`), [b]);
+  const bobs = await ids(alice, `-u ${bob}`);
+  assert.ok(bobs.includes(b) && !bobs.includes(a));
+  const roots = await ids(null, '');
+  assert.ok(roots.includes(a) && roots.includes(b), 'root sees everyone');
+  assert.ok(!roots.includes(held), 'a held job was never eligible: only -j lists it');
+  assert.deepEqual(await ids(null, `-j ${held}`), [held]);
+  const done = await ids(null, '-s CD -S now-1hours -E now');
+  assert.ok(done.includes(a) && done.includes(b));
+  assert.ok(!(await ids(null, '-s CD -S now-1hours')).includes(a), 'with -s, -E defaults to -S: one instant');
+  assert.ok(!(await ids(null, '-s F,TO -S now-1hours -E now')).includes(a));
+  assert.deepEqual((await ids(null, '-E now-1hours')).filter((id) => id === a || id === b), [], 'eligible after the window');
+  assert.deepEqual((await ids(null, '-s CD')), [], '-s alone: at the instant now');
+  const bad = await c.sh('sacct -S 2026-13-01');
+  assert.deepEqual([bad.code, bad.stderr], [1, 'Invalid time specification (pos=5): 2026-13-01\n']);
+  assert.equal((await c.sh(`scancel ${held}`)).code, 0);
+});

@@ -5,7 +5,7 @@
 // difference here is taken between truncated seconds to print what Slurm prints.
 
 import type { Job } from '../../core/job.ts';
-import { formatMiB } from '../../core/mem-spec.ts';
+import { UNIT, formatMiB, formatUnits } from '../../core/mem-spec.ts';
 
 /**
  * A job as the formatters accept it. `dependency` is the remaining dependency as Slurm
@@ -120,9 +120,9 @@ export function tresScontrol(t: Tres): string {
 }
 
 /** `billing=1,cpu=1,mem=256M,node=1`, the order sacct prints (sorted by name). */
-export function tresSacct(t: Tres, billing: boolean): string {
+export function tresSacct(t: Tres, billing: boolean, units: number | null = null): string {
   const b = billing ? `billing=${t.cpu},` : '';
-  return `${b}cpu=${t.cpu},mem=${formatMiB(t.memMiB)},node=${t.node}`;
+  return `${b}cpu=${t.cpu},mem=${formatUnits(t.memMiB, UNIT.mega, units)},node=${t.node}`;
 }
 
 export { jobIdText } from '../../core/job-array.ts';

@@ -77,7 +77,8 @@ export interface SacctFieldSpec {
 
 export type FieldsResult =
   | { readonly ok: true; readonly fields: readonly SacctField[] }
-  | { readonly ok: false; readonly error: string };
+  /** `fatal` errors print as `sacct: fatal: ...`, the others as `sacct: error: ...`. */
+  | { readonly ok: false; readonly error: string; readonly fatal: boolean };
 
 /** A name matches the first field it is a case-insensitive prefix of (`tresusageinmaxn`). */
 function lookup(name: string): SacctField | undefined {
@@ -94,7 +95,7 @@ function lookup(name: string): SacctField | undefined {
  */
 export function resolveSacctFields(spec: SacctFieldSpec): FieldsResult {
   if (spec.long && spec.format.length > 0) {
-    return { ok: false, error: 'Options -o(--format) and -l(--long) are mutually exclusive. Please remove one and retry.' };
+    return { ok: false, fatal: true, error: 'Options -o(--format) and -l(--long) are mutually exclusive. Please remove one and retry.' };
   }
   const lists: string[] = [];
   if (spec.brief) lists.push(SACCT_BRIEF_FIELDS);
@@ -119,10 +120,10 @@ export function resolveSacctFields(spec: SacctFieldSpec): FieldsResult {
     }
     if (/^(AllocGRES|ReqGRES)$/i.test(name)) {
       const what = name.toLowerCase() === 'allocgres' ? 'AllocGRES' : 'ReqGRES';
-      return { ok: false, error: `${what} has been removed, please use ${what.replace('GRES', 'TRES')}` };
+      return { ok: false, fatal: true, error: `${what} has been removed, please use ${what.replace('GRES', 'TRES')}` };
     }
     const f = lookup(name);
-    if (f === undefined) return { ok: false, error: `Invalid field requested: "${name}"` };
+    if (f === undefined) return { ok: false, fatal: false, error: `Invalid field requested: "${name}"` };
     out.push(withWidth(f));
   }
   return { ok: true, fields: out };

@@ -6,7 +6,7 @@
 import { formatExit, sacctExit } from '../../core/exit-code.ts';
 import { compressHostlist } from '../../core/hostlist.ts';
 import type { StepRecord } from '../../core/job.ts';
-import { formatBytesAsKiB, formatMiB } from '../../core/mem-spec.ts';
+import { UNIT, formatUnits } from '../../core/mem-spec.ts';
 import { formatElapsed, formatLimit, formatTimestamp } from '../../core/time-spec.ts';
 import { jobIdText, requestedCpus, secOf, totalMemMiB, tresSacct } from './job-view.ts';
 import type { SacctRow } from './sacct-rows.ts';
@@ -15,6 +15,8 @@ import { runCpus, runStarted } from './sacct-rows.ts';
 export interface SacctContext {
   /** ClusterName of the configuration (the Cluster field). */
   readonly cluster: string;
+  /** `--units`: 1..5 = K..P forces memory (and node counts) into that unit. */
+  readonly units?: number | null;
 }
 
 type Getter = (row: SacctRow, ctx: SacctContext) => string | null;
@@ -80,17 +82,19 @@ function reqMem(row: SacctRow): number {
   return totalMemMiB(row.run, row.job.req.nodes, requestedCpus(row.job), row.run.allocMemPerNode);
 }
 
-function allocTres(row: SacctRow): string | null {
+const unitsOf = (ctx: SacctContext): number | null => ctx.units ?? null;
+
+function allocTres(row: SacctRow, ctx: SacctContext): string | null {
   if (!runStarted(row.run)) return null;
   const nodes = row.run.nodeList.length;
   const cpus = runCpus(row);
-  return tresSacct({ cpu: cpus, memMiB: totalMemMiB(row.run, nodes, cpus, row.run.allocMemPerNode), node: nodes }, true);
+  return tresSacct({ cpu: cpus, memMiB: totalMemMiB(row.run, nodes, cpus, row.run.allocMemPerNode), node: nodes }, true, unitsOf(ctx));
 }
 
-function stepTres(step: StepRecord, row: SacctRow): string {
+function stepTres(step: StepRecord, row: SacctRow, ctx: SacctContext): string {
   const nodes = step.nodeList.length;
   const mem = totalMemMiB(row.run, nodes, step.cpus, row.run.allocMemPerNode);
-  return tresSacct({ cpu: step.cpus, memMiB: mem, node: nodes }, false);
+  return tresSacct({ cpu: step.cpus, memMiB: mem, node: nodes }, false, unitsOf(ctx));
 }
 
 /** Reserved: how long the job waited while eligible (0 if it never was). */
@@ -101,16 +105,18 @@ function reservedSecs(row: SacctRow): number {
   return Math.max(0, secOf(until) - secOf(eligibleTime));
 }
 
-const rss = (s: StepRecord): string => formatBytesAsKiB(s.maxRssBytes);
+const rss = (s: StepRecord, ctx: SacctContext): string => (s.maxRssBytes === null ? '' : formatUnits(s.maxRssBytes, UNIT.none, unitsOf(ctx)));
+/** Counts sacct passes through convert_num_unit too (so `--units=K` shows one node as 0.00K). */
+const count = (n: number, ctx: SacctContext): string => formatUnits(n, UNIT.none, unitsOf(ctx));
 const firstNode = (s: StepRecord): string | null => s.nodeList[0] ?? null;
 
 /** TRESUsageIn*: what Ratchet measures per step (CPU time and peak RSS, one task). */
 function usage(kind: 'value' | 'node' | 'task'): StepGetter {
-  return (s) => {
+  return (s, _row, ctx) => {
     const node = s.nodeList[0] ?? '';
     const cpu = kind === 'value' ? cpuTimeText(cpuTotal(s)) : kind === 'node' ? node : '0';
     if (s.maxRssBytes === null) return `cpu=${cpu}`;
-    const mem = kind === 'value' ? rss(s) : kind === 'node' ? node : '0';
+    const mem = kind === 'value' ? rss(s, ctx) : kind === 'node' ? node : '0';
     return `cpu=${cpu},mem=${mem}`;
   };
 }
@@ -132,7 +138,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   AllocNodes: split((r) => String(r.run.nodeList.length), (s) => String(s.nodeList.length)),
   AllocTRES: split(allocTres, stepTres),
   AveCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
-  AveRSS: stepOnly(rss),
+  AveRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   Cluster: both((_r, ctx) => ctx.cluster),
   Comment: jobOnly((r) => r.job.req.comment),
   ConsumedEnergy: stepOnly(() => '0'),
@@ -154,7 +160,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   JobID: split((r) => jobIdText(r.job), (s, r) => `${jobIdText(r.job)}.${s.id}`),
   JobIDRaw: split((r) => String(r.job.id), (s, r) => `${r.job.id}.${s.id}`),
   JobName: split((r) => r.job.req.name, (s) => (typeof s.id === 'number' ? s.name : s.id)),
-  MaxRSS: stepOnly(rss),
+  MaxRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   MaxRSSNode: stepOnly((s) => (s.maxRssBytes === null ? null : firstNode(s))),
   MaxRSSTask: stepOnly((s) => (s.maxRssBytes === null ? null : '0')),
   MinCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
@@ -179,9 +185,9 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   ReqCPUFreqMax: split(() => 'Unknown', () => '0'),
   ReqCPUFreqMin: split(() => 'Unknown', () => '0'),
   ReqCPUS: split((r) => String(requestedCpus(r.job)), (s) => String(s.cpus)),
-  ReqMem: jobOnly((r) => formatMiB(reqMem(r))),
-  ReqNodes: split((r) => String(r.job.req.nodes), (s) => String(s.nodeList.length)),
-  ReqTRES: jobOnly((r) => tresSacct({ cpu: requestedCpus(r.job), memMiB: reqMem(r), node: r.job.req.nodes }, true)),
+  ReqMem: jobOnly((r, ctx) => formatUnits(reqMem(r), UNIT.mega, unitsOf(ctx))),
+  ReqNodes: split((r, ctx) => count(r.job.req.nodes, ctx), (s, _r, ctx) => count(s.nodeList.length, ctx)),
+  ReqTRES: jobOnly((r, ctx) => tresSacct({ cpu: requestedCpus(r.job), memMiB: reqMem(r), node: r.job.req.nodes }, true, unitsOf(ctx))),
   Reserved: jobOnly((r) => elapsedText(reservedSecs(r))),
   ResvCPU: jobOnly((r) => elapsedText(reservedSecs(r) * requestedCpus(r.job))),
   ResvCPURAW: jobOnly((r) => String(reservedSecs(r) * requestedCpus(r.job))),

@@ -28,6 +28,7 @@ function sacct(
     delimiter: o.delimiter ?? null,
     header: o.header ?? true,
     cluster: 'peer',
+    units: o.units ?? null,
   });
 }
 
@@ -339,10 +340,12 @@ test('field list: case-insensitive prefixes, widths, -b, SACCT_FORMAT, errors', 
   assert.deepEqual(names({ brief: true, env: 'user' }), ['JobID:-12', 'State:10', 'ExitCode:8']);
   assert.equal(names({ format: ['all%5'] }).length, 109);
   assert.deepEqual(resolveSacctFields({ format: ['JobID,bogus'], brief: false, long: false, env: undefined }),
-    { ok: false, error: 'Invalid field requested: "bogus"' });
+    { ok: false, fatal: false, error: 'Invalid field requested: "bogus"' });
   assert.deepEqual(resolveSacctFields({ format: ['jobid'], brief: false, long: true, env: undefined }), {
-    ok: false, error: 'Options -o(--format) and -l(--long) are mutually exclusive. Please remove one and retry.',
+    ok: false, fatal: true, error: 'Options -o(--format) and -l(--long) are mutually exclusive. Please remove one and retry.',
   });
+  assert.deepEqual(resolveSacctFields({ format: ['jobid,allocgres'], brief: false, long: false, env: undefined }),
+    { ok: false, fatal: true, error: 'AllocGRES has been removed, please use AllocTRES' });
 });
 
 test('output modes: -p trailing delimiter, --delimiter, -n, left/right widths, + cuts, dates cut', () => {
@@ -396,4 +399,20 @@ test('CPU time columns: totals of the steps on the job row', () => {
   const job = ended({ state: 'COMPLETED', startTime: s, endTime: s + 90_000, step: { userCpu: 30, systemCpu: 1.5, end: s + 90_000 } });
   const out = sacct([job], s + 100_000, { parsable: 'no-ending', format: ['jobid,totalcpu,usercpu,systemcpu,cputimeraw,elapsedraw'] });
   assert.equal(out, 'JobID|TotalCPU|UserCPU|SystemCPU|CPUTimeRAW|ElapsedRaw\n1|00:31.500|00:00:30|00:01.500|90|90\n1.batch|00:31.500|00:00:30|00:01.500|90|90\n');
+});
+
+test('peer: --units forces memory and node counts into one unit', () => {
+  const job = ended({ id: 100, startTime: at('05:24:33'), endTime: at('05:24:40'), step: { maxRssBytes: 0 } });
+  const f = { parsable: 'no-ending' as const, header: false, format: ['jobid,reqmem,reqtres,alloctres,reqnodes,allocnodes,nnodes,maxrss'] };
+  assert.equal(sacct([job], at('05:25:00'), { ...f, units: 1 }), `\
+100|262144K|billing=1,cpu=1,mem=262144K,node=1|billing=1,cpu=1,mem=262144K,node=1|0.00K|1|1|
+100.batch|||cpu=1,mem=262144K,node=1|0.00K|1|1|0
+`);
+  assert.equal(sacct([job], at('05:25:00'), { ...f, units: 3 }), `\
+100|0.25G|billing=1,cpu=1,mem=0.25G,node=1|billing=1,cpu=1,mem=0.25G,node=1|0.00G|1|1|
+100.batch|||cpu=1,mem=0.25G,node=1|0.00G|1|1|0
+`);
+  const rss = ended({ id: 101, startTime: at('05:24:33'), endTime: at('05:24:40'), step: { maxRssBytes: 2345672 * 1024 } });
+  assert.equal(sacct([rss], at('05:25:00'), { parsable: 'no-ending', header: false, format: ['maxrss,averss'], units: 2 }), '|\n2290.70M|2290.70M\n');
+  assert.equal(sacct([rss], at('05:25:00'), { parsable: 'no-ending', header: false, format: ['maxrss'] }), '\n2345672K\n');
 });

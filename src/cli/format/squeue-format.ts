@@ -1,6 +1,6 @@
 // squeue's `-o/--format` engine: `%[.][size]type` fields with the literal text around
 // them, a header of column titles at the same widths, one line per job. Also the default
-// and `-l` formats, SQUEUE_FORMAT, and the date line `-l` prints first.
+// and `-l` formats and the date line `-l` prints first (squeue-args.ts picks the format).
 
 import { squeueCell } from './field-width.ts';
 import type { JobView } from './job-view.ts';
@@ -103,21 +103,6 @@ export function renderSqueue(jobs: readonly JobView[], format: string, opts: Squ
   if (opts.header) text += squeueHeader(tokens);
   for (const job of jobs) text += squeueRow(tokens, job, opts.now);
   return { text, errors };
-}
-
-/**
- * Which format squeue uses: `-o` wins; `-l` ignores SQUEUE_FORMAT; else SQUEUE_FORMAT,
- * else the default.
- */
-export function squeueFormatFor(opts: {
-  readonly format: string | null;
-  readonly long: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}): string {
-  if (opts.format !== null) return opts.format;
-  if (opts.long) return SQUEUE_LONG_FORMAT;
-  const env = opts.env['SQUEUE_FORMAT'];
-  return env !== undefined && env !== '' ? env : SQUEUE_DEFAULT_FORMAT;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

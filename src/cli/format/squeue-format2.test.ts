@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job } from '../../core/job.ts';
 import { at, makeJob } from './job-fixture.ts';
-import { parseSqueueLongFormat, renderSqueueLong, squeueLayoutFor } from './squeue-format2.ts';
+import { parseSqueueLongFormat, renderSqueueLong } from './squeue-format2.ts';
 
 process.env.TZ = 'UTC';
 
@@ -105,18 +105,4 @@ JOBIDEXIT_CDERIVESTATE     PENDINELIGIBLE_TIME       LAST_SCHED_EVAL
   assert.equal(renderSqueueLong([failed], 'jobid:abc,name:.', opts).text, 'JOBIDabcNAME\n207abcwrap\n');
   assert.equal(renderSqueueLong([failed], 'cluster:8', opts).text, 'CLUSTER \n(null)  \n');
   assert.deepEqual(parseSqueueLongFormat('nosuch').errors, ['Invalid job format specification: nosuch']);
-});
-
-test('peer: which format applies (-o, -O, SQUEUE_FORMAT over SQUEUE_FORMAT2, -l ignores both)', () => {
-  const env = { SQUEUE_FORMAT: '%i|%j', SQUEUE_FORMAT2: 'jobid:5,name:6' };
-  const base = { format: null, formatLong: null, long: false };
-  assert.deepEqual(squeueLayoutFor({ ...base, env }), { kind: 'letters', format: '%i|%j' });
-  assert.deepEqual(squeueLayoutFor({ ...base, env: { SQUEUE_FORMAT2: 'jobid:5,name:6' } }), { kind: 'names', format: 'jobid:5,name:6' });
-  assert.deepEqual(squeueLayoutFor({ ...base, long: true, env }).kind, 'letters');
-  assert.match(squeueLayoutFor({ ...base, long: true, env }).format, /%\.8T/);
-  assert.deepEqual(squeueLayoutFor({ ...base, formatLong: 'jobid', env }), { kind: 'names', format: 'jobid' });
-  assert.deepEqual(squeueLayoutFor({ ...base, format: '%i', env }), { kind: 'letters', format: '%i' });
-  // An empty SQUEUE_FORMAT is a format that prints nothing (the peer prints empty lines).
-  assert.deepEqual(squeueLayoutFor({ ...base, env: { SQUEUE_FORMAT: '' } }), { kind: 'letters', format: '' });
-  assert.match(squeueLayoutFor({ ...base, env: {} }).format, /^%\.18i /);
 });

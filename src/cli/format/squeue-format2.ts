@@ -9,7 +9,7 @@ import { formatSqueueTime, formatTimestamp } from '../../core/time-spec.ts';
 import type { LetterDef } from './squeue-fields.ts';
 import { SQUEUE_LETTERS } from './squeue-fields.ts';
 import type { ParsedFormat, SqueueRenderOptions, SqueueToken } from './squeue-format.ts';
-import { SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, ctimeLine, squeueHeader, squeueRow } from './squeue-format.ts';
+import { ctimeLine, squeueHeader, squeueRow } from './squeue-format.ts';
 
 export interface LongFormatContext {
   /** ClusterName, for the CLUSTER field. */
@@ -177,26 +177,4 @@ export function renderSqueueLong(
   if (opts.header) text += squeueHeader(tokens);
   for (const job of jobs) text += squeueRow(tokens, job, opts.now);
   return { text, errors };
-}
-
-/** The format squeue prints with: `-o`/`-O` as given, else SQUEUE_FORMAT, SQUEUE_FORMAT2, the default. */
-export type SqueueLayout = { readonly kind: 'letters' | 'names'; readonly format: string };
-
-export function squeueLayoutFor(opts: {
-  /** `-o` as given, null if absent. */
-  readonly format: string | null;
-  /** `-O` as given, null if absent (squeue refuses both together). */
-  readonly formatLong: string | null;
-  readonly long: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}): SqueueLayout {
-  if (opts.format !== null) return { kind: 'letters', format: opts.format };
-  if (opts.formatLong !== null) return { kind: 'names', format: opts.formatLong };
-  if (!opts.long) {
-    const f = opts.env['SQUEUE_FORMAT'];
-    if (f !== undefined) return { kind: 'letters', format: f };
-    const f2 = opts.env['SQUEUE_FORMAT2'];
-    if (f2 !== undefined) return { kind: 'names', format: f2 };
-  }
-  return { kind: 'letters', format: opts.long ? SQUEUE_LONG_FORMAT : SQUEUE_DEFAULT_FORMAT };
 }

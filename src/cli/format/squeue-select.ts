@@ -2,7 +2,7 @@
 // the live states (pending, running, suspended, anything completing or staging out); `-j`
 // narrows without widening it. Sorting follows `-S` (default `P,t,-p`): keys applied as in
 // Slurm, comparing partition names, then the compact state *strings* (so `CD` < `F` < `PD`
-// < `R`, as golden e_deps shows), then priority descending; ties keep job id order.
+// < `R`, as golden e_deps shows), then priority descending; ties as sortJobs says.
 
 import type { JobFlag, JobState } from '../../core/job-state.ts';
 import { JobFlag as JobFlags, parseStateName, stateCompact, stateLong } from '../../core/job-state.ts';
@@ -27,8 +27,9 @@ export interface SqueueSelectOptions {
 }
 
 export type SelectResult =
-  | { readonly ok: true; readonly jobs: readonly JobView[] }
-  | { readonly ok: false; readonly errors: readonly string[] };
+  | { readonly ok: true; readonly jobs: readonly JobView[]; readonly notices: readonly string[] }
+  /** `options` errors come before any output; a `sort` error after the header, as squeue sorts after printing it. */
+  | { readonly ok: false; readonly phase: 'options' | 'sort'; readonly errors: readonly string[] };
 
 const ALL_STATE_NAMES = [
   'PENDING', 'RUNNING', 'SUSPENDED', 'COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED',
@@ -84,11 +85,16 @@ const order = <T>(x: T, y: T): number => (x < y ? -1 : x > y ? 1 : 0);
 const num = (f: (j: JobView) => number): Cmp => (a, b) => order(f(a), f(b));
 const str = (f: (j: JobView) => string): Cmp => (a, b) => order(f(a), f(b));
 
-function sortKeys(now: number): Readonly<Record<string, Cmp | null>> {
-  const start = (j: JobView): number => {
-    if (j.startTime === null) return Number.POSITIVE_INFINITY;
-    return j.state === 'PENDING' && j.startTime < now ? now : j.startTime;
-  };
+/** The start time squeue sorts on: an expected start already past counts as now. */
+function startOf(j: JobView, now: number): number {
+  const t = j.startTime ?? 0;
+  return j.state === 'PENDING' && t < now ? now : t;
+}
+
+/** `S` is not a comparator: see startPass. */
+const START = 'start';
+
+function sortKeys(now: number): Readonly<Record<string, Cmp | null | typeof START>> {
   return {
     B: str((j) => j.nodeList[0] ?? ''),
     C: num(jobCpus),
@@ -106,54 +112,111 @@ function sortKeys(now: number): Readonly<Record<string, Cmp | null>> {
     p: num(shownPriority),
     P: str((j) => j.req.partition),
     Q: num(shownPriority),
-    S: num(start),
+    S: START,
     t: str((j) => stateCompact(j.state, j.flags)),
     T: str((j) => stateLong(j.state, j.flags)),
     u: str((j) => j.user.name),
     U: num((j) => j.user.uid),
     V: num((j) => j.submitTime),
-    // Accepted by Slurm but not sorted on.
-    b: null, c: null, d: null, f: null, h: null, n: null, O: null, v: null, z: null,
+    // Accepted by Slurm but not sorted on, or sorted on values every Ratchet job shares
+    // (tmp disk, sockets/cores/threads, reservation, S:C:T).
+    c: null, d: null, f: null, h: null, H: null, I: null, J: null, n: null, O: null, v: null, z: null,
   };
 }
 
-/** Parse `-S`: keys left to right, `-` reverses one, `+`/`,` separate; `cluster` is a no-op. */
-export function parseSort(spec: string, now: number): Cmp[] | string {
-  const keys = sortKeys(now);
-  const out: Cmp[] = [];
-  const s = spec.replace(/cluster/gi, ',');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i] ?? '';
+/** One sort pass: a comparator, or squeue's start-time pass, either way maybe reversed. */
+export type SortPass = { readonly kind: 'cmp'; readonly cmp: Cmp } | { readonly kind: 'start'; readonly reverse: boolean };
+
+export interface ParsedSort {
+  /** Passes, most significant key first. */
+  readonly passes: readonly SortPass[];
+  /** Informational messages squeue prints (`Invalid sort specification: b`) and goes on. */
+  readonly notices: readonly string[];
+}
+
+const CLUSTER = 'cluster';
+
+/**
+ * Parse `-S` as squeue does: right to left, so the last bad key is the one reported; `-`
+ * before a key reverses it, `+` and `,` separate; `cluster` (any case) is a key of its
+ * own that orders nothing on one cluster; `b` (gres) is refused with a notice only.
+ */
+export function parseSort(spec: string, now: number): ParsedSort | string {
+  const table = sortKeys(now);
+  const passes: SortPass[] = [];
+  const notices: string[] = [];
+  for (let i = spec.length - 1; i >= 0; i--) {
+    const c = spec[i] ?? '';
     if (c === ',' || c === '+' || c === '-') continue;
-    const cmp = keys[c];
-    if (cmp === undefined) return `Invalid sort specification: ${c}`;
-    if (cmp === null) continue;
-    out.push(s[i - 1] === '-' ? (a, b) => -cmp(a, b) : cmp);
+    if (i + 1 >= CLUSTER.length && spec.slice(i + 1 - CLUSTER.length, i + 1).toLowerCase() === CLUSTER) {
+      i -= CLUSTER.length - 1;
+      continue;
+    }
+    if (c === 'b') {
+      notices.push('Invalid sort specification: b');
+      continue;
+    }
+    const key = table[c];
+    if (key === undefined) return `Invalid sort specification: ${c}`;
+    if (key === null) continue;
+    const reverse = i > 0 && spec[i - 1] === '-';
+    if (key === START) passes.unshift({ kind: 'start', reverse });
+    else passes.unshift({ kind: 'cmp', cmp: reverse ? (a, b) => -key(a, b) : key });
   }
-  return out;
+  return { passes, notices };
+}
+
+/**
+ * squeue's start-time pass. Its comparator calls a job that has no start time greater than
+ * anything, the other job included, so glibc's merge sort puts jobs with a start time
+ * first (ascending, or descending when reversed) and the jobs without one after them in
+ * the reverse of their order so far. The peer shows both: `--start` lists never-started
+ * jobs by ascending id, `-S b` (no sort key at all) by descending id.
+ */
+function startPass(jobs: readonly JobView[], reverse: boolean, now: number): JobView[] {
+  const timed = jobs.filter((j) => j.startTime !== null);
+  const untimed = jobs.filter((j) => j.startTime === null).reverse();
+  timed.sort((a, b) => (reverse ? -1 : 1) * (startOf(a, now) - startOf(b, now)));
+  return timed.concat(untimed);
+}
+
+/**
+ * Order as squeue does: the jobs as the controller lists them (by id), then a reversed
+ * start-time pass, then one stable pass per key from the last key to the first. Without
+ * an `S` key that is one sort by the keys in order, ties keeping the first pass's order.
+ */
+function sortJobs(jobs: readonly JobView[], passes: readonly SortPass[], now: number): JobView[] {
+  let list = startPass([...jobs].sort((a, b) => a.id - b.id || (a.array?.taskId ?? 0) - (b.array?.taskId ?? 0)), true, now);
+  if (passes.every((p) => p.kind === 'cmp')) {
+    const rank = new Map(list.map((j, k) => [j, k]));
+    const cmps = passes.map((p) => p.cmp);
+    return list.sort((a, b) => {
+      for (const cmp of cmps) {
+        const d = cmp(a, b);
+        if (d !== 0) return d;
+      }
+      return (rank.get(a) ?? 0) - (rank.get(b) ?? 0);
+    });
+  }
+  for (const p of [...passes].reverse()) list = p.kind === 'start' ? startPass(list, p.reverse, now) : list.sort(p.cmp);
+  return list;
 }
 
 /** Filter and order the jobs of a squeue call. */
 export function selectJobs(jobs: readonly JobView[], opts: SqueueSelectOptions, now: number): SelectResult {
   const states = parseStates(opts.states);
-  if ('errors' in states) return { ok: false, errors: states.errors };
+  if ('errors' in states) return { ok: false, phase: 'options', errors: states.errors };
   const sort = parseSort(opts.sort ?? SQUEUE_DEFAULT_SORT, now);
-  if (typeof sort === 'string') return { ok: false, errors: [sort] };
+  if (typeof sort === 'string') return { ok: false, phase: 'sort', errors: [sort] };
   const filter = states.filter;
+  const ids = opts.jobIds === null || opts.jobIds === undefined ? null : new Set(opts.jobIds);
   const picked = jobs.filter((j) =>
-    (opts.jobIds === null || opts.jobIds === undefined || opts.jobIds.includes(j.id))
+    (ids === null || ids.has(j.id))
     && stateMatches(j, filter)
     && userMatches(opts.users, j)
     && partitionMatches(opts.partitions, j)
     && inList(opts.names, j.req.name, true)
     && inList(opts.accounts, j.req.account, true)
     && inList(opts.qos, j.req.qos, true));
-  picked.sort((a, b) => {
-    for (const cmp of sort) {
-      const d = cmp(a, b);
-      if (d !== 0) return d;
-    }
-    return a.id - b.id || (a.array?.taskId ?? 0) - (b.array?.taskId ?? 0);
-  });
-  return { ok: true, jobs: picked };
+  return { ok: true, jobs: sortJobs(picked, sort.passes, now), notices: sort.notices };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Job } from '../../core/job.ts';
 import { at, makeJob } from './job-fixture.ts';
 import {
-  SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, ctimeLine, parseSqueueFormat, renderSqueue, squeueFormatFor,
+  SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, ctimeLine, parseSqueueFormat, renderSqueue,
 } from './squeue-format.ts';
 import { selectJobs } from './squeue-select.ts';
 import type { SqueueSelectOptions } from './squeue-select.ts';
@@ -215,11 +215,7 @@ test('format engine: prefix, left justify cuts and pads, unknown letters kept li
   assert.ok(all[1]?.endsWith('|/var/tmp/slurmpeer/work/h_defaults'));
 });
 
-test('squeue format choice: -o, then -l, then SQUEUE_FORMAT, then the default', () => {
-  assert.equal(squeueFormatFor({ format: '%i', long: true, env: { SQUEUE_FORMAT: '%j' } }), '%i');
-  assert.equal(squeueFormatFor({ format: null, long: true, env: { SQUEUE_FORMAT: '%j' } }), SQUEUE_LONG_FORMAT);
-  assert.equal(squeueFormatFor({ format: null, long: false, env: { SQUEUE_FORMAT: '%j' } }), '%j');
-  assert.equal(squeueFormatFor({ format: null, long: false, env: {} }), SQUEUE_DEFAULT_FORMAT);
+test('ctime date line', () => {
   assert.equal(ctimeLine(at('05:24:37')), 'Sat Nov 21 05:24:37 2026');
   assert.equal(ctimeLine(Date.parse('2026-11-01T00:00:00Z')), 'Sun Nov  1 00:00:00 2026');
 });
@@ -255,7 +251,7 @@ test('selection: states exact for base names, flags by bit; users, partitions, n
   assert.deepEqual(badSort.errors, ['Invalid sort specification: !']);
 });
 
-test('sorting: -S keys, reversal, ties by job id', () => {
+test('sorting: -S keys, reversal; ties by latest start, then newest never-started job first (as the peer)', () => {
   const now = at('05:30:00');
   const jobs = [
     makeJob({ id: 3, req: { name: 'b' }, priority: 5 }),
@@ -269,7 +265,39 @@ test('sorting: -S keys, reversal, ties by job id', () => {
   };
   assert.deepEqual(order('j'), [2, 3, 1]);
   assert.deepEqual(order('-j'), [1, 3, 2]);
-  assert.deepEqual(order('-p'), [2, 1, 3]);
+  assert.deepEqual(order('-p'), [2, 3, 1]);
   assert.deepEqual(order('p,-i'), [3, 1, 2]);
+  assert.deepEqual(order('p,+i'), [1, 3, 2]);
   assert.deepEqual(order('cluster,i'), [1, 2, 3]);
+  assert.deepEqual(order('-CLUSTER,-i'), [3, 2, 1]);
+  assert.deepEqual(order('i-'), [1, 2, 3], 'a trailing - reverses nothing');
+  // Keys Slurm accepts without effect; b is refused with a notice only.
+  assert.deepEqual(order('H,I,J,d,v,c,f,h,n,O,z'), [3, 2, 1]);
+  const b = selectJobs(jobs, { sort: 'b,i' }, now);
+  assert.ok(b.ok);
+  assert.deepEqual([b.jobs.map((j) => j.id), b.notices], [[1, 2, 3], ['Invalid sort specification: b']]);
+  // Parsed right to left: the last bad key is the one reported, after the header.
+  const bad = selectJobs(jobs, { sort: 'Z,i,!' }, now);
+  assert.deepEqual(bad, { ok: false, phase: 'sort', errors: ['Invalid sort specification: !'] });
+  const ago = [5, 1, 9];
+  const started = jobs.map((j, k) => ({ ...j, state: 'RUNNING' as const, startTime: now - (ago[k] ?? 0) * 1000 }));
+  const t = selectJobs(started, { sort: 'b', states: ['all'] }, now);
+  assert.ok(t.ok);
+  assert.deepEqual(t.jobs.map((j) => j.id), [1, 3, 2], 'latest start first when no key decides');
+  const s = selectJobs(started, { sort: 'S', states: ['all'] }, now);
+  assert.ok(s.ok);
+  assert.deepEqual(s.jobs.map((j) => j.id), [2, 3, 1], 'S: earliest start first');
+  const mixed = [
+    makeJob({ id: 3, state: 'RUNNING', startTime: now - 5000 }), makeJob({ id: 5 }), makeJob({ id: 1, state: 'RUNNING', startTime: now - 1000 }),
+    makeJob({ id: 2 }), makeJob({ id: 4 }),
+  ];
+  const m = selectJobs(mixed, { sort: 'S' }, now);
+  assert.ok(m.ok);
+  assert.deepEqual(m.jobs.map((j) => j.id), [3, 1, 2, 4, 5], 'S: never-started last, by id (golden --start)');
+  const rs = selectJobs(mixed, { sort: '-S' }, now);
+  assert.ok(rs.ok);
+  assert.deepEqual(rs.jobs.map((j) => j.id), [1, 3, 2, 4, 5]);
+  const no = selectJobs(mixed, { sort: 'b' }, now);
+  assert.ok(no.ok);
+  assert.deepEqual(no.jobs.map((j) => j.id), [1, 3, 5, 4, 2], 'no key: latest start first, then newest job (peer -S b)');
 });
