@@ -67,7 +67,6 @@ export async function main(argv: string[]): Promise<void> {
     const r = await request<JobsResponse>('squeue', a.jobIds !== null && a.jobIds.length > 0 ? `/v1/jobs?ids=${a.jobIds.join(',')}` : '/v1/jobs');
     if (a.jobSpecs !== null) r.jobs = selectBySpecs(r.jobs, a.jobSpecs);
     if (a.singleJob !== null && r.jobs.length === 0) throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
-    if (has(p, 'array') || process.env.SQUEUE_ARRAY !== undefined) r.jobs = expandArrays(r.jobs);
 
     const format: ParsedFormat = a.layout.kind === 'letters' ? parseSqueueFormat(a.layout.format)
       : parseSqueueLongFormat(a.layout.format, { clusterName: config('squeue').clusterName });
@@ -83,7 +82,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(head);
     if (sel.notices.length > 0) process.stderr.write(sel.notices.map((n) => `squeue: ${n}\n`).join(''));
     const out: string[] = [];
-    for (const job of sel.jobs) out.push(squeueRow(format.tokens, job, r.now));
+    // `-r`: a meta record's unstarted tasks are listed in task order where it sorted.
+    const shown = has(p, 'array') || process.env.SQUEUE_ARRAY !== undefined ? expandArrays(sel.jobs) : sel.jobs;
+    for (const job of shown) out.push(squeueRow(format.tokens, job, r.now));
     process.stdout.write(out.join(''));
     return 0;
   });
