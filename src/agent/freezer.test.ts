@@ -202,3 +202,34 @@ describe('runner without a kernel freezer (SIGSTOP fallback)', { skip: noFreezer
     for (const p of pids) assert.ok([null, 'Z'].includes(procState(p)), `pid ${p} gone`);
   });
 });
+
+describe('runner with the kernel freezer', { skip: typeof real === 'string' ? real : false }, () => {
+  const drv = real as CgroupDriver;
+  const node = `rtK${process.pid}`;
+
+  after(async () => {
+    await drv.cleanupStale(node);
+    const parents = drv.kind === 'v2' ? [path.join(drv.root, nodeDirName(node))] : ['memory', 'freezer', 'cpuacct', 'pids'].map((c) => path.join(drv.root, c, nodeDirName(node)));
+    for (const p of parents) rmdirQuiet(p);
+  });
+
+  it('a suspend that arrives before the script runs (a job suspended before its launch) freezes it once it does', async () => {
+    const out = path.join(dir, 'early.out');
+    const r = JobRunner.start({
+      launch: { ...launchOf(4343, '#!/bin/bash\nfor i in $(seq 100); do echo $i; sleep 0.02; done\n'), stdout: out, stderr: out },
+      node, spoolDir: path.join(dir, 'spool'), cgroups: drv, onTimeLimit: () => undefined, onComplete: () => undefined,
+    });
+    r.suspend();
+    assert.equal(r.phase, 'starting');
+    await until('suspended once running', () => r.phase === 'suspended');
+    const cgFile = drv.kind === 'v1' ? path.join(drv.root, 'freezer', nodeDirName(node), 'job_4343', 'freezer.state') : path.join(r.cgroupPath ?? '', 'cgroup.events');
+    await until('frozen', () => /FROZEN|frozen 1/.test(readText(cgFile) ?? ''));
+    const lines = (readText(out) ?? '').split('\n').length;
+    await pause(300);
+    assert.equal((readText(out) ?? '').split('\n').length, lines, 'no output while frozen');
+    r.resume();
+    const { evidence } = await r.done;
+    assert.equal(evidence.exitCode, 0);
+    assert.match(readText(out) ?? '', /^100$/m);
+  });
+});

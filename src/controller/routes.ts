@@ -7,7 +7,6 @@ import { parseStateName } from '../core/job-state.ts';
 import type {
   AgentRegister, CancelRequest, CancelResult, CompletionReport, JobsResponse, PartitionInfo, TimeLimitReport,
 } from '../api/wire.ts';
-import { suspendJobs } from './suspend.ts';
 import { SlurmError } from '../api/wire.ts';
 import { invalidSubmitField, isIntArray } from '../api/validate.ts';
 import { HttpError, Router } from '../lib/http.ts';
@@ -20,6 +19,7 @@ import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
 import type { UpdateRequest } from './update.ts';
+import { suspendJobs } from './suspend.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
