@@ -258,11 +258,13 @@ export class JobRunner {
         return;
       }
       if (this.phaseNow === 'suspended') {
-        // Slurm does not bother with a nice termination of a suspended job.
+        // Slurm does not bother with a nice termination of a suspended job. SIGKILL first,
+        // then thaw: a frozen task acts on the pending SIGKILL as it leaves the freezer,
+        // without running another instruction of the job's code.
         this.phaseNow = 'terminating';
         this.clock.stop();
-        this.thawAll();
         this.killEverything();
+        this.thawAll();
         return;
       }
       if (this.phaseNow !== 'running') return;

@@ -4,7 +4,7 @@
 // time-limit moment, and reports each completion with its evidence until the controller
 // acknowledges it (a controller that is down gets it after its restart).
 //
-// Protocol: POST /v1/launch (LaunchRequest), /v1/terminate, /v1/signal from the controller;
+// Protocol: POST /v1/launch (LaunchRequest), /v1/terminate, /v1/signal, /v1/suspend from the controller;
 // POST /v1/agent/{register,heartbeat,timelimit,complete} to it.
 
 import http from 'node:http';
@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfigFile } from '../api/config-file.ts';
 import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
-import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, TerminateRequest } from '../api/wire.ts';
+import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, SuspendRequest, TerminateRequest } from '../api/wire.ts';
 import { Router, HttpError, call } from '../lib/http.ts';
 import type { Request } from '../lib/http.ts';
 import { confPath } from '../lib/conf-file.ts';
@@ -24,6 +24,12 @@ import type { CgroupDriver } from './cgroup.ts';
 import { JobRunner } from './job-runner.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** `<jobId>.<attempt>`, the key of a run. */
+function idOf(key: string): { jobId: number; attempt: number } {
+  const [jobId, attempt] = key.split('.').map(Number);
+  return { jobId: jobId ?? 0, attempt: attempt ?? 0 };
+}
 
 function fatal(msg: string): never {
   process.stderr.write(`ratchetd: fatal: ${msg}\n`);
@@ -76,10 +82,10 @@ class Agent {
   }
 
   registration(): AgentRegister {
-    const running = [...this.runners.keys(), ...this.unacked.keys()].map((k) => {
-      const [jobId, attempt] = k.split('.').map(Number);
-      return { jobId: jobId ?? 0, attempt: attempt ?? 0 };
-    });
+    // The freezer state goes with each live run, so a controller that restarted (or lost a
+    // suspend/resume on the way) can tell the agent again; the agent itself never changes it.
+    const live = [...this.runners].map(([k, r]) => ({ ...idOf(k), suspended: r.phase === 'suspended' }));
+    const running = [...live, ...[...this.unacked.keys()].map(idOf)];
     return {
       node: this.node.name,
       addr: this.node.addr ?? '127.0.0.1',
@@ -171,6 +177,8 @@ class Agent {
       },
     });
     this.runners.set(key, runner);
+    // Suspended before the launch arrived: frozen as soon as the script runs.
+    if (l.job.state === 'SUSPENDED') runner.suspend();
   }
 
   /** Unique per agent on this machine: node name plus the port it serves. */
@@ -211,6 +219,17 @@ class Agent {
       await this.fromController(req);
       const t = req.body as { jobId: number; attempt: number; timeLimit: number | null };
       this.runner(t.jobId, t.attempt)?.setTimeLimit(t.timeLimit);
+      return { ok: true };
+    });
+    r.on('POST', '/v1/suspend', async (req) => {
+      await this.fromController(req);
+      const s = req.body as SuspendRequest | null;
+      if (typeof s !== 'object' || s === null || (s.op !== 'suspend' && s.op !== 'resume')) {
+        throw new HttpError(400, { error: 'Unexpected message received' });
+      }
+      const runner = this.runner(s.jobId, s.attempt);
+      if (s.op === 'suspend') runner?.suspend();
+      else runner?.resume();
       return { ok: true };
     });
     r.on('POST', '/v1/signal', async (req) => {

@@ -134,8 +134,8 @@ export interface AgentRegister {
   startTime: number;
   os: string;
   arch: string;
-  /** Jobs the agent still runs (after an agent or controller restart). */
-  running: { jobId: number; attempt: number }[];
+  /** Jobs the agent still runs (after an agent or controller restart); suspended = frozen there. */
+  running: { jobId: number; attempt: number; suspended?: boolean }[];
 }
 
 export interface LaunchRequest {
@@ -159,6 +159,19 @@ export interface SignalRequest {
   signal: number;
   /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup. */
   scope: 'batch' | 'all';
+}
+
+/** Controller tells the agent to freeze (suspend) or thaw (resume) every process of a job. */
+export interface SuspendRequest {
+  jobId: number;
+  attempt: number;
+  op: 'suspend' | 'resume';
+}
+
+/** CLI -> controller: `scontrol suspend|resume ids`; answered with CancelResult per id. */
+export interface SuspendJobsRequest {
+  ids: number[];
+  op: 'suspend' | 'resume';
 }
 
 /** Controller tells the agent to end a job: banner, SIGTERM per scope, KillWait, SIGKILL. */

@@ -1,5 +1,6 @@
-// scontrol: `show job [id]`, `hold|uhold|release <ids>`. Errors as Slurm prints them:
-// `slurm_load_jobs error: ...`, `<strerror> for job <id>` + `slurm_suspend error: ...`.
+// scontrol: `show job [id]`, `hold|uhold|release <ids>`, `suspend|resume <ids>`
+// (scontrol-suspend.ts). Errors as Slurm prints them: `slurm_load_jobs error: ...`,
+// `<strerror> for job <id>` + `slurm_suspend error: ...`.
 
 import { parseJobSpec, selectBySpecs } from './format/array-view.ts';
 import type { CancelResult, JobsResponse } from '../api/wire.ts';
@@ -14,6 +15,7 @@ import { confPath } from '../lib/conf-file.ts';
 import { uidOf } from '../lib/users.ts';
 import { parseTimeLimitUpdate } from '../core/time-spec.ts';
 import { CliError, config, request, runCli } from './client.ts';
+import { suspendResume } from './scontrol-suspend.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 
@@ -157,6 +159,9 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError([`invalid entity:${rest[0] ?? ''} for keyword:show `], 1);
     }
     if (verb === 'hold' || verb === 'uhold' || verb === 'release') return holdRelease(verb, rest);
+    // Slurm matches `suspend` from 2 letters and `resume` from 3.
+    if (verb.length >= 2 && 'suspend'.startsWith(verb)) return suspendResume('suspend', cmd, rest);
+    if (verb.length >= 3 && 'resume'.startsWith(verb)) return suspendResume('resume', cmd, rest);
     if (verb === 'update') {
       const kv = keyValues(rest);
       if (kv.has('jobid')) return updateJob(kv);
@@ -164,7 +169,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['No valid entity in update command', 'Input line must include "NodeName", "PartitionName", "Reservation=<reservation_name>", or "JobId"'], 1);
     }
     if (verb === '' || has(p, 'help')) {
-      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release\n');
+      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release, suspend, resume\n');
       return 0;
     }
     throw new CliError([`invalid keyword: ${cmd}`], 1);

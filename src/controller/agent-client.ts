@@ -1,10 +1,12 @@
 // Controller -> agent calls. Launch is retried until the agent answers (it deduplicates by
 // job and attempt, so a retry after a lost answer is harmless); terminate and signal are
 // retried a few times. A call to an agent that is not registered waits for it to register:
-// reconciliation at registration relaunches what it never received.
+// reconciliation at registration relaunches what it never received. Launch, suspend and
+// resume of one job are delivered in the order they were made (a resume never overtakes
+// its suspend, a suspend never reaches the node before the launch it applies to).
 
 import type { Job } from '../core/job.ts';
-import type { SignalRequest, TerminateRequest } from '../api/wire.ts';
+import type { SignalRequest, SuspendRequest, TerminateRequest } from '../api/wire.ts';
 import { call } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
 import { authHeaders } from './auth.ts';
@@ -13,6 +15,8 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class AgentClient {
   private readonly ctl: Controller;
+  /** Per job, the tail of its ordered calls (launch, suspend, resume). */
+  private readonly ordered = new Map<number, Promise<unknown>>();
 
   constructor(ctl: Controller) {
     this.ctl = ctl;
@@ -54,17 +58,34 @@ export class AgentClient {
     }
   }
 
+  private inOrder(jobId: number, call: () => Promise<unknown>): void {
+    const next = (this.ordered.get(jobId) ?? Promise.resolve()).then(call);
+    this.ordered.set(jobId, next);
+    void next.finally(() => {
+      if (this.ordered.get(jobId) === next) this.ordered.delete(jobId);
+    });
+  }
+
   launch(job: Job): void {
     const node = job.nodeList[0];
     if (node === undefined) return;
     const attempt = job.attempt;
-    void (async () => {
+    this.inOrder(job.id, async () => {
       for (;;) {
         const cur = this.ctl.get(job.id);
-        if (cur === undefined || cur.attempt !== attempt || cur.state !== 'RUNNING') return;
+        // A job suspended before its launch arrived is launched and frozen at once.
+        if (cur === undefined || cur.attempt !== attempt || (cur.state !== 'RUNNING' && cur.state !== 'SUSPENDED')) return;
         if (await this.post(node, '/v1/launch', this.ctl.launchRequest(cur), 5)) return;
       }
-    })();
+    });
+  }
+
+  /** Freeze (suspend) or thaw (resume) the job on its node. */
+  suspend(job: Job, op: SuspendRequest['op']): void {
+    const node = job.nodeList[0];
+    if (node === undefined) return;
+    const body: SuspendRequest = { jobId: job.id, attempt: job.attempt, op };
+    this.inOrder(job.id, () => this.post(node, '/v1/suspend', body, 8));
   }
 
   terminate(job: Job, cause: TerminateRequest['cause'], scope: 'batch' | 'all'): void {

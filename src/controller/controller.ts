@@ -38,12 +38,13 @@ export class ControllerError extends Error {
   }
 }
 
-const TRANSITION_ERROR: Record<TransitionError, SlurmError> = {
+export const TRANSITION_ERROR: Record<TransitionError, SlurmError> = {
   not_pending: SlurmError.JobNotPending,
   not_running: SlurmError.JobNotRunning,
   already_done: SlurmError.AlreadyDone,
   stale_attempt: SlurmError.AlreadyDone,
   pending: SlurmError.JobPending,
+  not_suspended: SlurmError.JobNotSuspended,
 };
 
 export class Controller {
@@ -286,5 +287,7 @@ function eventData(ev: JobEvent): unknown {
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
     case 'update': return ev.changes;
+    case 'suspend': return null;
+    case 'resume': return { priority: ev.priority };
   }
 }

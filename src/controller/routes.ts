@@ -24,6 +24,7 @@ import { formatSet, setUnion } from '../core/array-spec.ts';
 import { accountingJobs } from './acct.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
+import { suspendJobs } from './suspend.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -150,6 +151,14 @@ export function controllerRoutes(ctl: Controller): Router {
     return { results };
   });
 
+  r.on('POST', '/v1/suspend', async (req) => {
+    const who = await identify(req);
+    const b = obj(req.body);
+    if (!isIntArray(b.ids)) throw bad('ids');
+    if (b.op !== 'suspend' && b.op !== 'resume') throw bad('op');
+    return { results: await suspendJobs(ctl, { ids: b.ids, op: b.op }, isOperator(ctl.cfg, who)) };
+  });
+
   r.on('POST', '/v1/update', async (req) => {
     const who = await identify(req);
     const b = obj(req.body) as unknown as UpdateRequest;
@@ -254,12 +263,20 @@ export function controllerRoutes(ctl: Controller): Router {
   return r;
 }
 
-/** Jobs the controller started on this node that the agent does not know: launch them again. */
+/**
+ * Jobs the controller started on this node that the agent does not know: launch them again.
+ * Jobs it knows but holds in the other freezer state (a suspend or resume that never
+ * arrived): tell it again.
+ */
 function reconcile(ctl: Controller, reg: AgentRegister): void {
-  const known = new Set(reg.running.map((x) => `${x.jobId}.${x.attempt}`));
+  const known = new Map(reg.running.map((x) => [`${x.jobId}.${x.attempt}`, x]));
   for (const job of ctl.jobs.values()) {
-    if (job.state !== 'RUNNING' || job.nodeList[0] !== reg.node) continue;
-    if (!known.has(`${job.id}.${job.attempt}`)) ctl.agents.launch(job);
+    if ((job.state !== 'RUNNING' && job.state !== 'SUSPENDED') || job.nodeList[0] !== reg.node) continue;
+    const there = known.get(`${job.id}.${job.attempt}`);
+    if (there === undefined) ctl.agents.launch(job);
+    else if (there.suspended !== undefined && there.suspended !== (job.state === 'SUSPENDED')) {
+      ctl.agents.suspend(job, job.state === 'SUSPENDED' ? 'suspend' : 'resume');
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import { EXIT_OK } from './job.ts';
 import type { JobFlag, JobState } from './job-state.ts';
 import { isFinished } from './job-state.ts';
 import type { Reason } from './reason.ts';
+import { endForLimit, endOfRun, resumeJob, suspendJob } from './job-suspend.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
@@ -20,6 +21,8 @@ export type JobEvent =
   | { kind: 'hold'; at: number; by: 'user' | 'admin' }
   | { kind: 'release'; at: number; priority: number }
   | { kind: 'requeue'; at: number; hold: boolean }
+  | { kind: 'suspend'; at: number }
+  | { kind: 'resume'; at: number; priority: number }
   | { kind: 'update'; at: number; changes: JobUpdate };
 
 /** Fields `scontrol update JobId=` may change (validated by the controller first). */
@@ -42,7 +45,8 @@ export type TransitionError =
   | 'not_running'
   | 'already_done'
   | 'stale_attempt'
-  | 'pending';
+  | 'pending'
+  | 'not_suspended';
 
 /** Exit code Slurm reports for an OOM: the batch step's status is SIG_OOM (0x80|125). */
 export const OOM_EXIT: ExitStatus = { code: 0, signal: 125 };
@@ -115,6 +119,8 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
           allocCpus: ev.cpus,
           allocMem: ev.mem,
           attempt: job.attempt + 1,
+          suspendTime: null,
+          secsPreSuspend: 0,
           exitCode: EXIT_OK,
           derivedExitCode: EXIT_OK,
           steps: [],
@@ -137,7 +143,7 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
           state: 'TIMEOUT',
           reason: 'TimeLimit',
           stateDesc: null,
-          endTime: ev.at,
+          endTime: endOfRun(job, ev.at),
           flags: withFlag(job.flags, 'COMPLETING'),
         },
       };
@@ -161,6 +167,10 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return requeue(job, ev.at, ev.hold);
     case 'update':
       return update(job, ev.changes);
+    case 'suspend':
+      return suspendJob(job, ev.at);
+    case 'resume':
+      return resumeJob(job, ev.at, ev.priority);
   }
 }
 
@@ -179,7 +189,7 @@ function cancel(job: Job, at: number, uid: number): ApplyResult {
         ...job,
         state: 'CANCELLED',
         reason: 'None',
-        endTime: at,
+        endTime: endOfRun(job, at),
         cancelledBy: uid,
         flags: withFlag(job.flags, 'COMPLETING'),
       },
@@ -204,7 +214,7 @@ function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyR
         stateDesc: v.stateDesc ?? (ev.evidence.launchError !== null ? ev.evidence.launchError : null),
         exitCode: v.exitCode,
         derivedExitCode: derived,
-        endTime: v.state === 'TIMEOUT' && ev.evidence.timeLimitAt !== null ? ev.evidence.timeLimitAt : ev.evidence.endedAt,
+        endTime: endOfRun(job, v.state === 'TIMEOUT' && ev.evidence.timeLimitAt !== null ? ev.evidence.timeLimitAt : ev.evidence.endedAt),
         flags: without(job.flags, 'COMPLETING'),
         steps,
         evidence: ev.evidence,
@@ -301,7 +311,7 @@ function update(job: Job, c: JobUpdate): ApplyResult {
   let endTime = job.endTime;
   if (c.timeLimit !== undefined && job.startTime !== null && job.state !== 'PENDING') {
     // EndTime follows the new limit from the start, shifted by time spent suspended.
-    endTime = c.timeLimit === null ? null : job.startTime + c.timeLimit * 1000;
+    endTime = endForLimit(job, c.timeLimit);
   }
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
   return { ok: true, job: { ...job, req, endTime, array } };

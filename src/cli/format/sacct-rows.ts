@@ -3,6 +3,7 @@
 // (RunRecord: requeued, escalated) comes first as its own row group. `-X` drops steps.
 
 import type { Job, RunRecord, StepRecord } from '../../core/job.ts';
+import { EXIT_OK } from '../../core/job.ts';
 import { runRecord } from '../../core/job-machine.ts';
 import type { JobView } from './job-view.ts';
 import { requestedCpus, secOf, suspendedSecs, timeUsedSecs } from './job-view.ts';
@@ -31,10 +32,26 @@ export interface SacctRowOptions {
   readonly duplicates?: boolean;
 }
 
+/**
+ * The batch step of a run still in progress: the node reports steps when the run ends, but
+ * Slurm's accounting has the batch step from its start (golden d_suspend: `J.batch` RUNNING,
+ * SUSPENDED), so a live run shows one until the real record arrives.
+ */
+function liveSteps(job: Job): readonly StepRecord[] {
+  const live = (job.state === 'RUNNING' || job.state === 'SUSPENDED') && !job.flags.includes('COMPLETING');
+  if (!live || job.startTime === null || job.steps.some((s) => s.id === 'batch')) return job.steps;
+  const batch: StepRecord = {
+    id: 'batch', name: 'batch', state: job.state, exitCode: EXIT_OK, start: job.startTime, end: null, maxRssBytes: null,
+    cpus: Math.ceil(job.allocCpus / Math.max(1, job.nodeList.length)), nodeList: job.nodeList.slice(0, 1), userCpu: 0, systemCpu: 0,
+  };
+  return [batch, ...job.steps];
+}
+
 /** The live job's current run, closed the way the job machine closes a run. */
 function currentRun(job: Job, now: number): RunView {
   return {
     ...pastRun(job, runRecord(job, job.state)),
+    steps: liveSteps(job),
     current: true,
     allocCpus: job.state === 'PENDING' ? 0 : job.allocCpus,
     elapsed: Math.max(0, timeUsedSecs(job, now)),

@@ -216,6 +216,24 @@ JobID|JobName|State|ExitCode|Elapsed|Suspended|Start|End
 `);
 });
 
+test('a live run shows its batch step before the node reported it; a COMPLETING run does not', () => {
+  const job = ended({
+    id: 27, req: { name: 'suscancel' }, state: 'SUSPENDED', startTime: at('05:22:13'), endTime: null,
+    suspendTime: at('05:22:16'), secsPreSuspend: 3, step: null,
+  });
+  const fmt = { parsable: 'no-ending' as const, format: ['JobID,State,Elapsed,Suspended,ExitCode'] };
+  assert.equal(sacct([job], at('05:22:18'), fmt), `\
+JobID|State|Elapsed|Suspended|ExitCode
+27|SUSPENDED|00:00:03|00:00:02|0:0
+27.batch|SUSPENDED|00:00:03|00:00:02|0:0
+`);
+  const ending = { ...job, state: 'CANCELLED' as const, flags: ['COMPLETING' as const], endTime: at('05:22:16'), cancelledBy: 0 };
+  assert.equal(sacct([ending], at('05:22:18'), fmt), `\
+JobID|State|Elapsed|Suspended|ExitCode
+27|CANCELLED by 0|00:00:03|00:00:00|0:0
+`);
+});
+
 test('golden e_deps: pending Start=Unknown, never started Start=None, plain CANCELLED without requester', () => {
   const pending = makeJob({ id: 35, req: { name: 'G_afterok' }, state: 'PENDING', reason: 'DependencyNeverSatisfied' });
   const killed = makeJob({
