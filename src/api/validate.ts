@@ -42,6 +42,8 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   signal: (v) => v === null || (typeof v === 'object' && 'signal' in v && 'secs' in v && 'batch' in v &&
     int(v.signal) && (v.signal as number) > 0 && (v.signal as number) < 65 && int(v.secs) && (v.secs as number) >= 0 &&
     (v.secs as number) <= 65535 && bool(v.batch)),
+  dependency: (v) => v === undefined || strOrNull(v),
+  killOnInvalidDep: (v) => v === undefined || boolOrNull(v),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

@@ -24,6 +24,7 @@ import { resolveSubmit } from './submit.ts';
 import { newJob } from '../core/job-new.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
+import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -50,6 +51,7 @@ export class Controller {
   readonly store: Store;
   readonly agents: AgentClient;
   readonly sched: SchedulerLoop;
+  readonly deps: DependencyEvaluator;
   private timer: NodeJS.Timeout | null = null;
   private prio: BasicPriorityState;
 
@@ -65,6 +67,7 @@ export class Controller {
     this.nodes = new NodeRegistry(cfg);
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);
+    this.deps = new DependencyEvaluator(this);
     const lowest = Number(this.store.meta('lowest_prio'));
     this.prio = Number.isSafeInteger(lowest) && lowest > 0 ? { lowestPrio: lowest } : INITIAL_PRIORITY_STATE;
     const now = clock();
@@ -117,7 +120,14 @@ export class Controller {
       await this.store.flush();
       throw new ControllerError(resolved.error);
     }
-    const job = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    const dep = checkDependency(this.cfg, r.dependency ?? '', id, (n) => this.jobs.get(n));
+    if (!dep.ok) {
+      await this.store.flush();
+      throw new ControllerError({ error: dep.error });
+    }
+    const fresh = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
+    const job = dep.dependency === null ? fresh : { ...fresh, dependency: dep.dependency, eligibleTime: null };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -126,6 +136,9 @@ export class Controller {
     }
     this.jobs.set(id, job);
     this.store.write(job, 'submit', now, { user: user.name }, true);
+    // Slurm tests the dependency at once (an unknown id vanishes, a failed one shows or kills),
+    // except for a held job, which waits for the next scheduler pass.
+    if (!r.hold) this.deps.evaluateOne(job, now);
     await this.store.flush();
     this.sched.request();
     return { jobId: id };
@@ -249,5 +262,6 @@ function eventData(ev: JobEvent): unknown {
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
     case 'update': return ev.changes;
+    case 'dependency': return { dependency: ev.dependency, verdict: ev.verdict, kill: ev.kill };
   }
 }

@@ -9,6 +9,7 @@ import { schedule } from '../sched/schedule.ts';
 import type { SchedJob, SchedNode, SchedPartition } from '../sched/schedule.ts';
 import type { Controller } from './controller.ts';
 import { cpusPerNode, memPerNodeOf } from '../core/job-new.ts';
+import { dependencySatisfied } from '../core/dependency-eval.ts';
 
 /** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
 const STICKY: ReadonlySet<Reason> = new Set<Reason>([
@@ -37,12 +38,13 @@ export class SchedulerLoop {
   }
 
   private eligible(job: Job): boolean {
-    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason);
+    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason) && dependencySatisfied(job);
   }
 
   async pass(): Promise<void> {
     const ctl = this.ctl;
     const now = ctl.clock();
+    ctl.deps.evaluateAll(now);
     const candidates: SchedJob[] = [];
     for (const job of ctl.jobs.values()) {
       if (!this.eligible(job)) continue;

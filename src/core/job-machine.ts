@@ -10,6 +10,9 @@ import { EXIT_OK } from './job.ts';
 import type { JobFlag, JobState } from './job-state.ts';
 import { isFinished } from './job-state.ts';
 import type { Reason } from './reason.ts';
+import type { JobDependency } from './dependency.ts';
+import type { DepVerdict } from './dependency-eval.ts';
+import { reasonAfterDependency } from './dependency-eval.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
@@ -20,7 +23,8 @@ export type JobEvent =
   | { kind: 'hold'; at: number; by: 'user' | 'admin' }
   | { kind: 'release'; at: number; priority: number }
   | { kind: 'requeue'; at: number; hold: boolean }
-  | { kind: 'update'; at: number; changes: JobUpdate };
+  | { kind: 'update'; at: number; changes: JobUpdate }
+  | { kind: 'dependency'; at: number; dependency: JobDependency | null; verdict: DepVerdict; kill: boolean };
 
 /** Fields `scontrol update JobId=` may change (validated by the controller first). */
 export interface JobUpdate {
@@ -29,6 +33,7 @@ export interface JobUpdate {
   readonly comment?: string | null;
   readonly nice?: number;
   readonly partition?: string;
+  readonly dependency?: JobDependency | null;
 }
 
 export type ApplyResult =
@@ -155,7 +160,28 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return requeue(job, ev.at, ev.hold);
     case 'update':
       return update(job, ev.changes);
+    case 'dependency':
+      return dependency(job, ev);
   }
+}
+
+/** A dependency (re)evaluated: what is left of it, the pending reason, or the invalid-dependency kill. */
+function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): ApplyResult {
+  if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
+  if (ev.kill) {
+    // Slurm's _kill_dependent: CANCELLED by no one, the reason stays DependencyNeverSatisfied.
+    return {
+      ok: true,
+      job: {
+        ...job, dependency: ev.dependency, state: 'CANCELLED', reason: 'DependencyNeverSatisfied', stateDesc: null,
+        startTime: ev.at, endTime: ev.at, cancelledBy: null, flags: [],
+      },
+    };
+  }
+  const reason = reasonAfterDependency(job, ev.verdict);
+  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? ev.at) : job.eligibleTime;
+  if (ev.dependency === job.dependency && reason === job.reason && eligibleTime === job.eligibleTime) return { ok: true, job };
+  return { ok: true, job: { ...job, dependency: ev.dependency, reason, eligibleTime } };
 }
 
 function cancel(job: Job, at: number, uid: number): ApplyResult {
@@ -297,5 +323,6 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     // EndTime follows the new limit from the start, shifted by time spent suspended.
     endTime = c.timeLimit === null ? null : job.startTime + c.timeLimit * 1000;
   }
-  return { ok: true, job: { ...job, req, endTime } };
+  const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
+  return { ok: true, job: { ...job, req, endTime, ...dep } };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, makeJob } from './job-fixture.ts';
+import { at, dependencyOf, makeJob } from './job-fixture.ts';
 import { formatJob, formatJobs, scontrolJobLines, scontrolPath } from './scontrol-job.ts';
 
 // The peer VM that recorded the goldens ran in UTC.
@@ -228,7 +228,7 @@ test('reason description wins, whitespace becomes _; dependency when known; comm
     state: 'PENDING',
     reason: 'JobHeldUser',
     stateDesc: 'job requeued in held state',
-    dependency: 'afterok:34(failed)',
+    dependency: dependencyOf('afterok:34', 'failed'),
     req: { comment: 'my note' },
   });
   const lines = scontrolJobLines(job, at('05:30:00'));
