@@ -264,3 +264,12 @@ test('-c 2 -N 2 pending: NumCPUs and TRES from the request', () => {
   assert.ok(lines.includes('TRES=cpu=4,mem=1G,node=2,billing=4'));
   assert.ok(lines.includes('MinCPUsNode=2 MinMemoryCPU=256M MinTmpDiskNode=0'));
 });
+
+test('KillOInInvalidDependent (Slurm 22.05 spelling) once the job has a dependency and the flag was given', () => {
+  const kill = makeJob({ dependency: dependencyOf('afterok:277'), req: { killOnInvalidDep: true } });
+  assert.equal(scontrolJobLines(kill, at('05:30:00')).at(-1), 'KillOInInvalidDependent=Yes');
+  const no = makeJob({ dependency: { ...dependencyOf('afterok:277'), items: [] }, req: { killOnInvalidDep: false } });
+  assert.ok(scontrolJobLines(no, at('05:30:00')).includes('JobState=PENDING Reason=None Dependency=(null)'));
+  assert.equal(scontrolJobLines(no, at('05:30:00')).at(-1), 'KillOInInvalidDependent=No');
+  assert.equal(scontrolJobLines(makeJob({ req: { killOnInvalidDep: true } }), at('05:30:00')).at(-1), 'Power=');
+});
