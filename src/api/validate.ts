@@ -43,6 +43,8 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
     int(v.signal) && (v.signal as number) > 0 && (v.signal as number) < 65 && int(v.secs) && (v.secs as number) >= 0 &&
     (v.secs as number) <= 65535 && bool(v.batch)),
   array: (v) => v === undefined || v === null || (typeof v === 'string' && v.length <= 10000),
+  dependency: (v) => v === undefined || strOrNull(v),
+  killOnInvalidDep: (v) => v === undefined || boolOrNull(v),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

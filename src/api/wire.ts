@@ -39,6 +39,10 @@ export interface SubmitRequest {
   signal: { signal: number; secs: number; batch: boolean } | null;
   /** --array=<spec>[%N], unparsed; null for an ordinary job. */
   array?: string | null;
+  /** --dependency as given; the controller parses it (Slurm's errors come from there). */
+  dependency?: string | null;
+  /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters decides. */
+  killOnInvalidDep?: boolean | null;
 }
 
 export interface SubmitResponse {
@@ -217,6 +221,8 @@ export const SlurmError = {
   JobNotSuspended: 'Job is not suspended',
   AccessDenied: 'Access/permission denied',
   DependencyProblem: 'Job dependency problem',
+  CircularDependency: 'Circular job dependency',
+  NotSupported: 'Requested operation not supported on this system',
   InvalidArray: 'Invalid job array specification',
   InvalidNodeName: 'Invalid node name specified',
   Disabled: 'Requested operation is presently disabled',

@@ -119,6 +119,7 @@ async function updateJob(kv: Map<string, string>): Promise<number> {
     } else if (k === 'name' || k === 'jobname') body.name = v;
     else if (k === 'comment') body.comment = v;
     else if (k === 'partition') body.partition = v;
+    else if (k === 'dependency') body.dependency = v;
     else if (k === 'nice') {
       if (!/^-?\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid Nice value: ${v}`], 1);
       body.nice = Number(v);

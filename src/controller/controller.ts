@@ -26,6 +26,7 @@ import { parseArraySpec } from '../core/array-spec.ts';
 import { newArray } from '../core/job-array.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
+import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -53,6 +54,7 @@ export class Controller {
   readonly store: Store;
   readonly agents: AgentClient;
   readonly sched: SchedulerLoop;
+  readonly deps: DependencyEvaluator;
   private timer: NodeJS.Timeout | null = null;
   private prio: BasicPriorityState;
 
@@ -68,6 +70,7 @@ export class Controller {
     this.nodes = new NodeRegistry(cfg);
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);
+    this.deps = new DependencyEvaluator(this);
     const lowest = Number(this.store.meta('lowest_prio'));
     this.prio = Number.isSafeInteger(lowest) && lowest > 0 ? { lowestPrio: lowest } : INITIAL_PRIORITY_STATE;
     const now = clock();
@@ -144,7 +147,14 @@ export class Controller {
       }
       array = newArray(id, spec);
     }
-    const job = { ...newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice)), array };
+    const dep = checkDependency(this.cfg, r.dependency ?? '', id, (n) => this.jobs.get(n));
+    if (!dep.ok) {
+      await this.store.flush();
+      throw new ControllerError({ error: dep.error });
+    }
+    const fresh = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
+    const job = dep.dependency === null ? { ...fresh, array } : { ...fresh, array, dependency: dep.dependency, eligibleTime: null };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -153,6 +163,9 @@ export class Controller {
     }
     this.jobs.set(id, job);
     this.store.write(job, 'submit', now, { user: user.name }, true);
+    // Slurm tests the dependency at once (an unknown id vanishes, a failed one shows or kills),
+    // except for a held job, which waits for the next scheduler pass.
+    if (!r.hold) this.deps.evaluateOne(job, now);
     await this.store.flush();
     this.sched.request();
     return { jobId: id };
@@ -289,5 +302,6 @@ function eventData(ev: JobEvent): unknown {
     case 'update': return ev.changes;
     case 'suspend': return null;
     case 'resume': return { priority: ev.priority };
+    case 'dependency': return { dependency: ev.dependency, verdict: ev.verdict, kill: ev.kill };
   }
 }

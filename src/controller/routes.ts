@@ -166,7 +166,7 @@ export function controllerRoutes(ctl: Controller): Router {
     const job = ctl.get(b.id);
     if (job === undefined) return { error: SlurmError.InvalidJobId };
     if (!mayControl(ctl, who, job)) return { error: SlurmError.AccessDenied };
-    const plan = planUpdate(ctl.cfg, job, b, isOperator(ctl.cfg, who));
+    const plan = planUpdate(ctl.cfg, job, b, isOperator(ctl.cfg, who), (id) => ctl.get(id));
     if (!plan.ok) return { error: plan.error };
     const r2 = ctl.apply(b.id, { kind: 'update', at: ctl.clock(), changes: plan.changes });
     if (!r2.ok) return { error: SlurmError.JobFinished };

@@ -12,6 +12,7 @@ import { cpusPerNode, memPerNodeOf } from '../core/job-new.ts';
 import { pendingTasks } from '../core/job-array.ts';
 import { setTake } from '../core/array-spec.ts';
 import { runningTasks, splitArrayTask } from './arrays.ts';
+import { dependencySatisfied } from '../core/dependency-eval.ts';
 
 /** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
 const STICKY: ReadonlySet<Reason> = new Set<Reason>([
@@ -40,7 +41,7 @@ export class SchedulerLoop {
   }
 
   private eligible(job: Job): boolean {
-    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason);
+    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason) && dependencySatisfied(job);
   }
 
   /** Candidates for a job, one per array task that could start now (throttle, free CPUs). */
@@ -68,6 +69,7 @@ export class SchedulerLoop {
   async pass(): Promise<void> {
     const ctl = this.ctl;
     const now = ctl.clock();
+    ctl.deps.evaluateAll(now);
     const use = ctl.nodes.usage(ctl.jobs.values());
     const nodes: SchedNode[] = [...ctl.nodes.nodes.values()].map((e) => ({
       name: e.cfg.name, cpus: e.cfg.cpus, mem: e.cfg.realMemory,

@@ -110,6 +110,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     submitSid: r.submitSid,
     nice: r.nice ?? 0,
     signal: r.signal,
+    ...(typeof r.killOnInvalidDep === 'boolean' ? { killOnInvalidDep: r.killOnInvalidDep } : {}),
   };
   return { ok: true, req, reason };
 }

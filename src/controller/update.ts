@@ -7,6 +7,7 @@ import { isFinished } from '../core/job-state.ts';
 import { applyTimeLimitUpdate } from '../core/time-spec.ts';
 import { SlurmError } from '../api/wire.ts';
 import type { RatchetConfig } from '../core/config-model.ts';
+import { checkDependency } from './dependencies.ts';
 
 /** What scontrol sends: syntax already checked on the client. */
 export interface UpdateRequest {
@@ -17,11 +18,15 @@ export interface UpdateRequest {
   nice?: number;
   partition?: string;
   arrayTaskThrottle?: number;
+  /** `Dependency=`: a new spec for a pending job ('' or '0' clears it). */
+  dependency?: string;
 }
 
 export type UpdatePlan = { ok: true; changes: JobUpdate } | { ok: false; error: SlurmError | string };
 
-export function planUpdate(cfg: RatchetConfig, job: Job, r: UpdateRequest, operator: boolean): UpdatePlan {
+export function planUpdate(
+  cfg: RatchetConfig, job: Job, r: UpdateRequest, operator: boolean, lookup: (id: number) => Job | undefined,
+): UpdatePlan {
   if (isFinished(job.state)) return { ok: false, error: SlurmError.JobFinished };
   const pending = job.state === 'PENDING';
   const changes: { -readonly [K in keyof JobUpdate]: JobUpdate[K] } = {};
@@ -48,6 +53,12 @@ export function planUpdate(cfg: RatchetConfig, job: Job, r: UpdateRequest, opera
       return { ok: false, error: SlurmError.InvalidJobId };
     }
     changes.arrayTaskThrottle = r.arrayTaskThrottle;
+  }
+  if (r.dependency !== undefined) {
+    if (!pending) return { ok: false, error: SlurmError.JobNotPending };
+    const d = checkDependency(cfg, r.dependency, job.id, lookup);
+    if (!d.ok) return { ok: false, error: d.error };
+    changes.dependency = d.dependency;
   }
   if (r.name !== undefined) changes.name = r.name;
   if (r.comment !== undefined) changes.comment = r.comment;

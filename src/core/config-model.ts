@@ -48,6 +48,12 @@ export interface RatchetConfig {
   /** Time limits in whole minutes (Slurm) or exact seconds. */
   readonly timeResolution: 'minutes' | 'seconds';
   readonly maxArraySize: number;
+  /** DependencyParameters as written (scontrol show config); null = not set. */
+  readonly dependencyParameters: string | null;
+  /** DependencyParameters=kill_invalid_depend: cancel a job whose dependency can never be satisfied. */
+  readonly killInvalidDepend: boolean;
+  /** DependencyParameters=max_depend_depth=N: how deep a circular dependency is looked for. */
+  readonly maxDependDepth: number;
   readonly slurmUser: string;
   readonly adminUsers: readonly string[];
   /** PrivateData: what non-operators see of others (lower-cased; `jobs` hides their jobs). */

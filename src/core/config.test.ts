@@ -311,3 +311,13 @@ test('PrivateData: a list of Slurm\'s words, any case; all means every one; unkn
   assert.deepEqual(r.config.privateData, ['jobs']);
   assert.deepEqual(r.warnings, [{ line: 1, message: 'PrivateData bogus unknown; ignored' }]);
 });
+
+test('DependencyParameters: kill_invalid_depend, max_depend_depth, text kept for show config', () => {
+  const base = ok('');
+  assert.deepEqual([base.config.dependencyParameters, base.config.killInvalidDepend, base.config.maxDependDepth], [null, false, 10]);
+  const r = ok('DependencyParameters=kill_invalid_depend,max_depend_depth=3,bogus\n');
+  assert.deepEqual([r.config.dependencyParameters, r.config.killInvalidDepend, r.config.maxDependDepth],
+    ['kill_invalid_depend,max_depend_depth=3,bogus', true, 3]);
+  assert.deepEqual(r.warnings, [{ line: 1, message: 'DependencyParameters option bogus is not used by Ratchet; ignored' }]);
+  assert.match(err('DependencyParameters=max_depend_depth=x\n'), /line 1|:1:/);
+});

@@ -42,6 +42,9 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
   defMemPerNode: null,
   timeResolution: 'minutes',
   maxArraySize: 1001,
+  dependencyParameters: null,
+  killInvalidDepend: false,
+  maxDependDepth: 10,
   slurmUser: 'root',
   adminUsers: [],
   privateData: [],
@@ -155,6 +158,7 @@ class Parser {
         c.maxArraySize = n;
         break;
       }
+      case 'dependencyparameters': this.dependencyParameters(p, line); break;
       case 'slurmuser': c.slurmUser = nonEmpty(p, line); break;
       case 'adminusers':
         c.adminUsers = [...new Set(p.value.split(',').map((u) => u.trim()).filter((u) => u !== ''))];
@@ -175,6 +179,22 @@ class Parser {
       default:
         if (IGNORED.has(p.lower)) this.warn(line, `${p.key} is not used by Ratchet; ignored`);
         else this.warn(line, `unknown key ${p.key}; ignored`);
+    }
+  }
+
+  /** `kill_invalid_depend`, `max_depend_depth=N`, `disable_remote_singleton` (no federation here). */
+  dependencyParameters(p: Pair, line: number): void {
+    const c = this.cfg;
+    c.dependencyParameters = p.value;
+    c.killInvalidDepend = false;
+    c.maxDependDepth = 10;
+    for (const opt of p.value.split(',').map((o) => o.trim().toLowerCase()).filter((o) => o !== '')) {
+      if (opt === 'kill_invalid_depend') c.killInvalidDepend = true;
+      else if (opt.startsWith('max_depend_depth=')) {
+        const n = Number(opt.slice('max_depend_depth='.length));
+        if (!Number.isSafeInteger(n) || n < 0) throw new Fault(line, `Invalid DependencyParameters max_depend_depth: ${opt}`);
+        c.maxDependDepth = n;
+      } else if (opt !== 'disable_remote_singleton') this.warn(line, `DependencyParameters option ${opt} is not used by Ratchet; ignored`);
     }
   }
 

@@ -2,7 +2,7 @@
 // computed by the controller at launch and added on top of the submitter's exported
 // environment. Conditional variables follow Slurm: SLURM_NTASKS only with -n,
 // SLURM_CPUS_PER_TASK only with -c, SLURM_MEM_PER_NODE xor SLURM_MEM_PER_CPU,
-// SLURM_RESTART_COUNT only after a restart (22.05).
+// SLURM_RESTART_COUNT only after a restart (22.05), SLURM_JOB_DEPENDENCY only with --dependency.
 
 import type { Job } from './job.ts';
 import { compressHostlist } from './hostlist.ts';
@@ -67,5 +67,7 @@ export function batchJobEnv(job: Job, ctx: EnvContext): Record<string, string> {
     env.SLURM_ARRAY_TASK_MAX = String(a.max);
     env.SLURM_ARRAY_TASK_STEP = String(a.step);
   }
+  // The dependency as the user wrote it (the peer: not what is left of it, which is nothing).
+  if (job.dependency !== null) env.SLURM_JOB_DEPENDENCY = job.dependency.spec;
   return env;
 }

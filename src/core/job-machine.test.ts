@@ -4,6 +4,7 @@ import { applyEvent, classifyRun, derivedExit } from './job-machine.ts';
 import type { Job, JobRequest, RunEvidence, StepRecord } from './job.ts';
 import { asJobId, EXIT_OK } from './job.ts';
 import { newJob } from './job-new.ts';
+import { parseDependency } from './dependency.ts';
 
 const req: JobRequest = {
   name: 'j', script: '#!/bin/sh\n', scriptPath: null, argv: [], workDir: '/tmp', stdout: 'slurm-%j.out', stderr: null,
@@ -115,4 +116,28 @@ test('a job submitted held is not eligible until released; holding an eligible j
   const again = applyEvent(rehold.job, { kind: 'release', at: 5000, priority: 98 });
   assert.ok(again.ok);
   assert.equal(again.job.eligibleTime, 3000);
+});
+
+test('dependency events: reason, eligibility, the invalid-dependency kill, and no change when nothing changed', () => {
+  const parsed = parseDependency('afterok:3');
+  assert.ok(parsed.ok && parsed.dependency !== null);
+  const dep = parsed.dependency;
+  const waiting: Job = { ...pending(), dependency: dep, eligibleTime: null };
+  const r1 = applyEvent(waiting, { kind: 'dependency', at: 1500, dependency: dep, verdict: 'pending', kill: false });
+  assert.ok(r1.ok);
+  assert.equal(r1.job.reason, 'Dependency');
+  const same = applyEvent(r1.job, { kind: 'dependency', at: 1600, dependency: dep, verdict: 'pending', kill: false });
+  assert.ok(same.ok && same.job === r1.job, 'an unchanged evaluation returns the same record (no store write)');
+  const done = { ...dep, items: [] };
+  const r2 = applyEvent(r1.job, { kind: 'dependency', at: 1700, dependency: done, verdict: 'satisfied', kill: false });
+  assert.ok(r2.ok);
+  assert.deepEqual([r2.job.reason, r2.job.eligibleTime, r2.job.dependency?.items.length], ['None', 1700, 0]);
+  const failed = { ...dep, items: dep.items.map((i) => ({ ...i, state: 'failed' as const })) };
+  const k = applyEvent(r1.job, { kind: 'dependency', at: 1800, dependency: failed, verdict: 'never', kill: true });
+  assert.ok(k.ok);
+  assert.deepEqual([k.job.state, k.job.reason, k.job.cancelledBy, k.job.startTime, k.job.endTime], ['CANCELLED', 'DependencyNeverSatisfied', null, 1800, 1800]);
+  assert.deepEqual(applyEvent(k.job, { kind: 'dependency', at: 1900, dependency: failed, verdict: 'never', kill: false }),
+    { ok: false, error: 'not_pending' });
+  const upd = applyEvent(r1.job, { kind: 'update', at: 2000, changes: { dependency: null } });
+  assert.ok(upd.ok && upd.job.dependency === null);
 });

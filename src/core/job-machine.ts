@@ -11,6 +11,9 @@ import type { JobFlag, JobState } from './job-state.ts';
 import { isFinished } from './job-state.ts';
 import type { Reason } from './reason.ts';
 import { endForLimit, endOfRun, resumeJob, suspendJob } from './job-suspend.ts';
+import type { JobDependency } from './dependency.ts';
+import type { DepVerdict } from './dependency-eval.ts';
+import { reasonAfterDependency } from './dependency-eval.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
@@ -23,7 +26,8 @@ export type JobEvent =
   | { kind: 'requeue'; at: number; hold: boolean }
   | { kind: 'suspend'; at: number }
   | { kind: 'resume'; at: number; priority: number }
-  | { kind: 'update'; at: number; changes: JobUpdate };
+  | { kind: 'update'; at: number; changes: JobUpdate }
+  | { kind: 'dependency'; at: number; dependency: JobDependency | null; verdict: DepVerdict; kill: boolean };
 
 /** Fields `scontrol update JobId=` may change (validated by the controller first). */
 export interface JobUpdate {
@@ -34,6 +38,7 @@ export interface JobUpdate {
   readonly partition?: string;
   /** `ArrayTaskThrottle=`: the array's `%N` (0 = none). */
   readonly arrayTaskThrottle?: number;
+  readonly dependency?: JobDependency | null;
 }
 
 export type ApplyResult =
@@ -171,7 +176,28 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return suspendJob(job, ev.at);
     case 'resume':
       return resumeJob(job, ev.at, ev.priority);
+    case 'dependency':
+      return dependency(job, ev);
   }
+}
+
+/** A dependency (re)evaluated: what is left of it, the pending reason, or the invalid-dependency kill. */
+function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): ApplyResult {
+  if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
+  if (ev.kill) {
+    // Slurm's _kill_dependent: CANCELLED by no one, the reason stays DependencyNeverSatisfied.
+    return {
+      ok: true,
+      job: {
+        ...job, dependency: ev.dependency, state: 'CANCELLED', reason: 'DependencyNeverSatisfied', stateDesc: null,
+        startTime: ev.at, endTime: ev.at, cancelledBy: null, flags: [],
+      },
+    };
+  }
+  const reason = reasonAfterDependency(job, ev.verdict);
+  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? ev.at) : job.eligibleTime;
+  if (ev.dependency === job.dependency && reason === job.reason && eligibleTime === job.eligibleTime) return { ok: true, job };
+  return { ok: true, job: { ...job, dependency: ev.dependency, reason, eligibleTime } };
 }
 
 function cancel(job: Job, at: number, uid: number): ApplyResult {
@@ -314,5 +340,6 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     endTime = endForLimit(job, c.timeLimit);
   }
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
-  return { ok: true, job: { ...job, req, endTime, array } };
+  const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
+  return { ok: true, job: { ...job, req, endTime, array, ...dep } };
 }

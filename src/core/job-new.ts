@@ -29,6 +29,7 @@ export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: numb
     reason: hold ? 'JobHeldUser' : reason,
     stateDesc: null,
     priority,
+    dependency: null,
     held: hold ? 'user' : null,
     startTime: null,
     endTime: null,

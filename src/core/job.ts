@@ -4,6 +4,7 @@
 import type { JobFlag, JobState } from './job-state.ts';
 import type { Reason } from './reason.ts';
 import type { IndexSet } from './array-spec.ts';
+import type { JobDependency } from './dependency.ts';
 
 declare const brand: unique symbol;
 /** Job ids cross processes (CLI, controller, agent), so they are branded. */
@@ -63,6 +64,8 @@ export interface JobRequest {
   readonly nice: number;
   /** `--signal=[B:]SIG[@secs]`: sent `secs` before the time limit; batch = to the batch shell. */
   readonly signal: { readonly signal: number; readonly secs: number; readonly batch: boolean } | null;
+  /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters=kill_invalid_depend decides. */
+  readonly killOnInvalidDep?: boolean;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */
@@ -138,6 +141,8 @@ export interface Job {
   /** Free-text state description (Slurm's state_desc); replaces the reason when shown. */
   readonly stateDesc: string | null;
   readonly priority: number;
+  /** --dependency / `scontrol update Dependency=`: what is left of it (dependency.ts). */
+  readonly dependency: JobDependency | null;
   /** Held by `--hold` / `scontrol hold`: priority 0 until released. */
   readonly held: 'user' | 'admin' | null;
   readonly startTime: number | null;

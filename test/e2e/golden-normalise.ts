@@ -44,6 +44,8 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     // Job ids, only where a job id stands: never a bare number elsewhere ("exit 1").
     l = l.replace(/(JobId=|[Jj]ob |job id |JOB |STEP |StepId=|SLURM_JOB_ID=|slurm-|out_|ArrayJobId=)(\d+)/g, (_m, p: string, d: string) => p + J(d));
     l = l.replace(/^(\s*)(\d+)(?=$|[ _|.])/, (_m, p: string, d: string) => p + J(d));
+    // Dependency targets (`--dependency=afterok:29:30`, `Dependency=afterany:43+5(unfulfilled)`).
+    l = l.replace(/\b(after[a-z]*:)(\d[\d_:+*]*)/g, (_m, t: string, ids: string) => t + ids.replace(/(^|:)(\d+)/g, (_n, p: string, d: string) => p + J(d)));
     if (/^\$ (squeue|scancel|scontrol|sacct|sstat)\b/.test(l)) {
       l = l.replace(/(?<=[\s,=])(\d+)(?=$|[\s,.]|_\d)/g, (d) => J(d));
     }

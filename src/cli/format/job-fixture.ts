@@ -5,6 +5,8 @@
 import type { Job, JobRequest, StepRecord } from '../../core/job.ts';
 import { EXIT_OK, asJobId } from '../../core/job.ts';
 import { newJob } from '../../core/job-new.ts';
+import { parseDependency } from '../../core/dependency.ts';
+import type { DepItemState, JobDependency } from '../../core/dependency.ts';
 
 /** Epoch ms of a UTC wall-clock time on the day the goldens were recorded (2026-11-21). */
 export function at(hms: string): number {
@@ -14,10 +16,9 @@ export function at(hms: string): number {
 export type JobOverrides = Partial<Omit<Job, 'req' | 'id'>> & {
   readonly id?: number;
   readonly req?: Partial<JobRequest>;
-  readonly dependency?: string | null;
 };
 
-export function makeJob(o: JobOverrides = {}): Job & { readonly dependency?: string | null } {
+export function makeJob(o: JobOverrides = {}): Job {
   const { req, id, ...rest } = o;
   const request: JobRequest = {
     name: 'wrap',
@@ -52,6 +53,13 @@ export function makeJob(o: JobOverrides = {}): Job & { readonly dependency?: str
   const user = { name: 'root', uid: 0, gid: 0, group: 'root' };
   const job = newJob(asJobId(id ?? 1), request, user, at('05:15:21'), false, 'None', 4294901759);
   return { ...job, allocCpus: 0, allocMem: 0, ...rest };
+}
+
+/** A parsed dependency with every item in `state` (the formatters' view of a job's dependency). */
+export function dependencyOf(spec: string, state: DepItemState = 'unfulfilled'): JobDependency {
+  const r = parseDependency(spec);
+  if (!r.ok || r.dependency === null) throw new Error(`bad dependency in a test: ${spec}`);
+  return { ...r.dependency, items: r.dependency.items.map((i) => ({ ...i, state })) };
 }
 
 /** The batch step of a run. */

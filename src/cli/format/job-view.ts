@@ -7,12 +7,8 @@
 import type { Job } from '../../core/job.ts';
 import { UNIT, formatMiB, formatUnits } from '../../core/mem-spec.ts';
 
-/**
- * A job as the formatters accept it. `dependency` is the remaining dependency as Slurm
- * displays it (`afterok:12(unfulfilled)`); Job does not carry it yet, so it is optional
- * here and `(null)` is printed when absent.
- */
-export type JobView = Job & { readonly dependency?: string | null };
+/** A job as the formatters accept it. */
+export type JobView = Job;
 
 export const secOf = (ms: number): number => Math.floor(ms / 1000);
 

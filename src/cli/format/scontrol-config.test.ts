@@ -34,6 +34,7 @@ AuthType                = auth/munge
 BOOT_TIME               = 2026-11-21T06:38:22
 ClusterName             = peer
 DefMemPerCPU            = 256
+DependencyParameters    = (null)
 KillWait                = 5 sec
 MaxArraySize            = 1001
 MaxNodeCount            = 2

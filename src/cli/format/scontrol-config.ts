@@ -43,6 +43,7 @@ export function configPairs(i: ScontrolConfigInput): [string, string][] {
     ['BOOT_TIME', formatTimestamp(i.bootTime, 'Unknown')],
     ['ClusterName', c.clusterName],
     defMem(c),
+    ['DependencyParameters', c.dependencyParameters ?? '(null)'],
     ['KillWait', sec(c.killWait)],
     ['MaxArraySize', String(c.maxArraySize)],
     ['MaxNodeCount', String(c.nodes.length)],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { at, makeJob } from './job-fixture.ts';
+import { at, dependencyOf, makeJob } from './job-fixture.ts';
 import { formatJob, formatJobs, scontrolJobLines, scontrolPath } from './scontrol-job.ts';
 
 // The peer VM that recorded the goldens ran in UTC.
@@ -228,7 +228,7 @@ test('reason description wins, whitespace becomes _; dependency when known; comm
     state: 'PENDING',
     reason: 'JobHeldUser',
     stateDesc: 'job requeued in held state',
-    dependency: 'afterok:34(failed)',
+    dependency: dependencyOf('afterok:34', 'failed'),
     req: { comment: 'my note' },
   });
   const lines = scontrolJobLines(job, at('05:30:00'));
@@ -263,4 +263,13 @@ test('-c 2 -N 2 pending: NumCPUs and TRES from the request', () => {
   assert.ok(lines.includes('NumNodes=2 NumCPUs=4 NumTasks=2 CPUs/Task=2 ReqB:S:C:T=0:0:*:*'));
   assert.ok(lines.includes('TRES=cpu=4,mem=1G,node=2,billing=4'));
   assert.ok(lines.includes('MinCPUsNode=2 MinMemoryCPU=256M MinTmpDiskNode=0'));
+});
+
+test('KillOInInvalidDependent (Slurm 22.05 spelling) once the job has a dependency and the flag was given', () => {
+  const kill = makeJob({ dependency: dependencyOf('afterok:277'), req: { killOnInvalidDep: true } });
+  assert.equal(scontrolJobLines(kill, at('05:30:00')).at(-1), 'KillOInInvalidDependent=Yes');
+  const no = makeJob({ dependency: { ...dependencyOf('afterok:277'), items: [] }, req: { killOnInvalidDep: false } });
+  assert.ok(scontrolJobLines(no, at('05:30:00')).includes('JobState=PENDING Reason=None Dependency=(null)'));
+  assert.equal(scontrolJobLines(no, at('05:30:00')).at(-1), 'KillOInInvalidDependent=No');
+  assert.equal(scontrolJobLines(makeJob({ req: { killOnInvalidDep: true } }), at('05:30:00')).at(-1), 'Power=');
 });

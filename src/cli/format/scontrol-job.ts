@@ -7,6 +7,7 @@ import { compressHostlist } from '../../core/hostlist.ts';
 import { stateLong } from '../../core/job-state.ts';
 import { formatMiB } from '../../core/mem-spec.ts';
 import { reasonForScontrol } from '../../core/reason.ts';
+import { formatDependency } from '../../core/dependency.ts';
 import { formatElapsed, formatLimit, formatTimestamp } from '../../core/time-spec.ts';
 import type { JobView } from './job-view.ts';
 import {
@@ -67,7 +68,7 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `UserId=${user.name}(${user.uid}) GroupId=${user.group}(${user.gid}) MCS_label=N/A`,
     `Priority=${shownPriority(job)} Nice=${req.nice} Account=${req.account} QOS=${req.qos}`,
     `JobState=${stateLong(job.state, job.flags)} Reason=${reasonForScontrol(job.reason, job.stateDesc)} `
-      + `Dependency=${job.dependency ?? '(null)'}`,
+      + `Dependency=${formatDependency(job.dependency)}`,
     `Requeue=${req.requeue ? 1 : 0} Restarts=${job.restarts} BatchFlag=1 Reboot=0 ExitCode=${formatExit(job.exitCode)}`,
   ];
   if (opts.details === true) lines.push(`DerivedExitCode=${formatExit(job.derivedExitCode)}`);
@@ -103,6 +104,9 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `StdOut=${scontrolPath(stdoutPattern(job), job)}`,
     'Power=',
   );
+  // Slurm 22.05's own spelling; shown once the job has (had) a dependency and the flag was given.
+  const kill = req.killOnInvalidDep;
+  if (kill !== undefined && job.dependency !== null) lines.push(`KillOInInvalidDependent=${kill ? 'Yes' : 'No'}`);
   return lines;
 }
 

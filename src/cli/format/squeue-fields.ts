@@ -7,6 +7,7 @@ import { compressHostlist } from '../../core/hostlist.ts';
 import { formatMiB } from '../../core/mem-spec.ts';
 import { stateCompact, stateLong } from '../../core/job-state.ts';
 import { reasonText } from '../../core/reason.ts';
+import { formatDependency } from '../../core/dependency.ts';
 import { formatSqueueTime, formatTimestamp } from '../../core/time-spec.ts';
 import type { JobView } from './job-view.ts';
 import {
@@ -68,7 +69,7 @@ export const SQUEUE_LETTERS: Readonly<Record<string, LetterDef>> = {
   d: constant('MIN_TMP_DISK', '0'),
   D: def('NODES', (j) => String(jobNodeCount(j))),
   e: def('END_TIME', endTime),
-  E: def('DEPENDENCY', (j) => j.dependency ?? null),
+  E: def('DEPENDENCY', (j) => formatDependency(j.dependency)),
   f: constant('FEATURES', null),
   F: def('ARRAY_JOB_ID', (j) => String(j.array?.jobId ?? j.id)),
   g: def('GROUP', (j) => j.user.group),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Job } from '../../core/job.ts';
-import { at, makeJob } from './job-fixture.ts';
+import { at, dependencyOf, makeJob } from './job-fixture.ts';
 import {
   SQUEUE_DEFAULT_FORMAT, SQUEUE_LONG_FORMAT, ctimeLine, parseSqueueFormat, renderSqueue,
 } from './squeue-format.ts';
@@ -138,9 +138,9 @@ test('golden e_deps: F sorts before PD; %r, %E and cut names', () => {
   const ran = { startTime: at('05:22:39'), endTime: at('05:22:44'), nodeList: ['n1'], allocCpus: 1 };
   const jobs = [
     dep(34, 'F', { ...ran, state: 'FAILED', reason: 'NonZeroExitCode', exitCode: { code: 1, signal: 0 } }),
-    dep(35, 'G_afterok', { state: 'PENDING', reason: 'DependencyNeverSatisfied', dependency: 'afterok:34(failed)' }),
+    dep(35, 'G_afterok', { state: 'PENDING', reason: 'DependencyNeverSatisfied', dependency: dependencyOf('afterok:34', 'failed') }),
     dep(36, 'H_killdep', {
-      state: 'CANCELLED', reason: 'DependencyNeverSatisfied', dependency: 'afterok:34(failed)', startTime: at('05:22:44'), endTime: at('05:22:44'),
+      state: 'CANCELLED', reason: 'DependencyNeverSatisfied', dependency: dependencyOf('afterok:34', 'failed'), startTime: at('05:22:44'), endTime: at('05:22:44'),
     }),
     dep(37, 'I_notok', { ...ran, state: 'COMPLETED' }),
   ];

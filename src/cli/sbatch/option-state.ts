@@ -57,6 +57,9 @@ export interface OptState {
   signal: SignalSpec | null;
   /** --array, unparsed (the controller checks it against MaxArraySize). */
   array: string | null;
+  /** --dependency as given (the controller parses it); --kill-on-invalid-dep=yes|no. */
+  dependency: string | null;
+  killOnInvalidDep: boolean | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -69,6 +72,7 @@ export function newState(): OptState {
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
     requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
+    dependency: null, killOnInvalidDep: null,
     pending: new Map(),
   };
 }
@@ -281,5 +285,19 @@ export const signal: Setter = (st, value) => {
   const spec = parseSignalSpec(str(value));
   if (spec === null) return stopError('Invalid --signal specification');
   st.signal = spec;
+  return null;
+};
+
+/** -d/--dependency: passed through as written; the controller's parser answers for it. */
+export const dependency: Setter = (st, value) => {
+  st.dependency = str(value);
+  return null;
+};
+
+/** --kill-on-invalid-dep: yes or no, any case. */
+export const killOnInvalidDep: Setter = (st, value) => {
+  const v = str(value).toLowerCase();
+  if (v !== 'yes' && v !== 'no') return stopError('Invalid --kill-on-invalid-dep specification');
+  st.killOnInvalidDep = v === 'yes';
   return null;
 };

@@ -7,7 +7,7 @@ import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
   arraySpec,
-  chdir, count, flag, ignore, mailType, memory, nice, nodes, openMode, pending, quiet,
+  chdir, count, dependency, flag, ignore, killOnInvalidDep, mailType, memory, nice, nodes, openMode, pending, quiet,
   requeue, signal, stdio, text, time, verbose,
 } from './option-state.ts';
 
@@ -70,7 +70,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   row('cpus-per-task', 'required', count('cpusPerTask', '--cpus-per-task'), { short: 'c' }),
   later('deadline', 'required'),
   later('delay-boot', 'required'),
-  later('dependency', 'required', { short: 'd' }),
+  row('dependency', 'required', dependency, { short: 'd' }),
   later('distribution', 'required', { short: 'm' }),
   row('error', 'required', stdio('stderr'), { short: 'e' }),
   later('exclude', 'required', { short: 'x' }),
@@ -95,7 +95,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   row('ignore-pbs', 'none', ignore, { reset: () => undefined }),
   row('input', 'required', stdio('stdin'), { short: 'i' }),
   row('job-name', 'required', text('jobName'), { short: 'J' }),
-  later('kill-on-invalid-dep', 'required'),
+  row('kill-on-invalid-dep', 'required', killOnInvalidDep),
   later('licenses', 'required', { short: 'L' }),
   row('mail-type', 'required', mailType),
   row('mail-user', 'required', ignore),

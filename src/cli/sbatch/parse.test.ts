@@ -123,12 +123,10 @@ test('--array goes to the controller unparsed; an empty value is no array', () =
 
 test('golden: options of later issues are recognised and left pending', () => {
   const cases: [string[], string, string | null][] = [
-    [['--dependency=afterok:999999'], '--dependency', 'afterok:999999'],
     [['--begin=now+1hour'], '--begin', 'now+1hour'],
     [['-w', 'nosuchnode'], '--nodelist', 'nosuchnode'],
     [['--gres=gpu:1'], '--gres', 'gpu:1'],
     [['--exclusive'], '--exclusive', null],
-    [['-d', 'afterok:1'], '--dependency', 'afterok:1'],
   ];
   for (const [opts, option, value] of cases) {
     const r = submit([...opts, '--parsable', '--wrap', 'true']);
@@ -144,6 +142,19 @@ test('golden: options of later issues are recognised and left pending', () => {
   assert.deepEqual(submit(['--mail-type=END,FAIL', '--mail-user=a@b', '--wrap', 'true']).pending, []);
   assert.deepEqual(exit(['--mail-type=bogus', '--wrap', 'true']),
     { code: 255, stdout: '', stderr: err('Invalid --mail-type specification') });
+});
+
+test('--dependency is passed through (last one wins), --kill-on-invalid-dep is yes or no', () => {
+  assert.equal(submit(['--dependency=afterok:abc', '--wrap', 'true']).request.dependency, 'afterok:abc');
+  assert.equal(submit(['-d', 'afterok:1', '-d', 'afterany:2', '--wrap', 'true']).request.dependency, 'afterany:2');
+  assert.equal(submit(['--wrap', 'true']).request.dependency, null);
+  assert.equal(submit(['--kill-on-invalid-dep=YES', '--wrap', 'true']).request.killOnInvalidDep, true);
+  assert.equal(submit(['--kill-on-invalid-dep=no', '--wrap', 'true']).request.killOnInvalidDep, false);
+  assert.equal(submit(['--wrap', 'true']).request.killOnInvalidDep, null);
+  for (const v of ['maybe', 'kill', 'nokill', '', 'Y']) {
+    assert.deepEqual(exit([`--kill-on-invalid-dep=${v}`, '--wrap', 'true']),
+      { code: 255, stdout: '', stderr: err('Invalid --kill-on-invalid-dep specification') }, v);
+  }
 });
 
 // ---- command line ------------------------------------------------------------------------

@@ -231,6 +231,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     nice: st.nice,
     signal: st.signal === null ? null : { signal: st.signal.signal, secs: st.signal.secs, batch: st.signal.batch },
     array: st.array,
+    dependency: st.dependency,
+    killOnInvalidDep: st.killOnInvalidDep,
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,

@@ -1,0 +1,131 @@
+// Job dependencies on the controller: checking a spec at submit and `scontrol update`, and
+// re-evaluating every pending dependent job at the start of each scheduler pass (so on every
+// submit, completion and the 1 s tick). The rules themselves are pure (core/dependency*.ts);
+// this file supplies the live job table to them and turns verdicts into job events.
+//
+// Targets resolve against the live jobs (finished ones stay until MinJobAge), as in Slurm: an
+// id no longer (or never) known is fulfilled. Array targets (`J_7`, `J_*`, and a plain id
+// naming an array) are resolved here too once job arrays exist; until then a task of a
+// plain job is unknown, which is what Slurm answers for it.
+
+import type { Job } from '../core/job.ts';
+import type { RatchetConfig } from '../core/config-model.ts';
+import { parseDependency, targetJobIds } from '../core/dependency.ts';
+import type { JobDependency } from '../core/dependency.ts';
+import { evaluateDependency, jobFacts } from '../core/dependency-eval.ts';
+import type { DepContext, DepTargetFacts } from '../core/dependency-eval.ts';
+import { SlurmError } from '../api/wire.ts';
+import type { Controller } from './controller.ts';
+
+const DEP_REASONS = new Set(['Dependency', 'DependencyNeverSatisfied']);
+
+export type DependencyCheck = { ok: true; dependency: JobDependency | null } | { ok: false; error: SlurmError };
+
+/**
+ * Parse a spec for job `self` (submit or update): Slurm's "Job dependency problem" for bad
+ * syntax or the job itself, "Circular job dependency" when a target already waits on it.
+ */
+export function checkDependency(cfg: RatchetConfig, spec: string, self: number, lookup: (id: number) => Job | undefined): DependencyCheck {
+  const r = parseDependency(spec, { maxArraySize: cfg.maxArraySize });
+  if (!r.ok) return { ok: false, error: r.error === 'unsupported' ? SlurmError.NotSupported : SlurmError.DependencyProblem };
+  const ids = targetJobIds(r.dependency);
+  if (ids.includes(self)) return { ok: false, error: SlurmError.DependencyProblem };
+  // Breadth-first over what the targets still wait on, to DependencyParameters=max_depend_depth.
+  let frontier = ids;
+  const seen = new Set<number>(ids);
+  for (let depth = 0; depth < cfg.maxDependDepth && frontier.length > 0; depth++) {
+    const next: number[] = [];
+    for (const id of frontier) {
+      for (const t of targetJobIds(lookup(id)?.dependency)) {
+        if (t === self) return { ok: false, error: SlurmError.CircularDependency };
+        if (!seen.has(t)) {
+          seen.add(t);
+          next.push(t);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return { ok: true, dependency: r.dependency };
+}
+
+/** Whether an invalid dependency cancels the job: its own flag, else DependencyParameters. */
+function killsOnInvalid(cfg: RatchetConfig, job: Job): boolean {
+  return job.req.killOnInvalidDep ?? cfg.killInvalidDepend;
+}
+
+/** Per user and name: running/suspended count and lowest pending id, for singletons. */
+class SingletonIndex {
+  private readonly active = new Map<string, number>();
+  private readonly lowestPending = new Map<string, number>();
+
+  constructor(jobs: Iterable<Job>) {
+    for (const j of jobs) {
+      const k = SingletonIndex.key(j);
+      if (j.state === 'RUNNING' || j.state === 'SUSPENDED') this.active.set(k, (this.active.get(k) ?? 0) + 1);
+      else if (j.state === 'PENDING' && j.id < (this.lowestPending.get(k) ?? Infinity)) this.lowestPending.set(k, j.id);
+    }
+  }
+
+  static key(j: Job): string {
+    return `${j.user.uid}\u0000${j.req.name}`;
+  }
+
+  /** No other job of the same user and name runs, nor waits with a lower id. */
+  clear(j: Job): boolean {
+    const k = SingletonIndex.key(j);
+    return (this.active.get(k) ?? 0) === 0 && (this.lowestPending.get(k) ?? Infinity) >= j.id;
+  }
+}
+
+export class DependencyEvaluator {
+  private readonly ctl: Controller;
+
+  constructor(ctl: Controller) {
+    this.ctl = ctl;
+  }
+
+  private resolve(id: number, task: number | '*' | null): DepTargetFacts | undefined {
+    if (task !== null) return undefined;
+    const job = this.ctl.jobs.get(id);
+    return job === undefined ? undefined : jobFacts(job);
+  }
+
+  private needs(job: Job): boolean {
+    if (job.state !== 'PENDING') return false;
+    return (job.dependency !== null && job.dependency.items.length > 0) || DEP_REASONS.has(job.reason);
+  }
+
+  /** Re-evaluate every pending job's dependency; returns the jobs that changed. */
+  evaluateAll(now: number): Job[] {
+    const changed: Job[] = [];
+    let index: SingletonIndex | null = null;
+    const singleton = (): SingletonIndex => (index ??= new SingletonIndex(this.ctl.jobs.values()));
+    for (const job of [...this.ctl.jobs.values()]) {
+      if (!this.needs(job)) continue;
+      const j = this.evaluate(job, now, singleton);
+      if (j !== null) changed.push(j);
+    }
+    return changed;
+  }
+
+  /** Evaluate one job now (at submit); returns it if it changed. */
+  evaluateOne(job: Job, now: number): Job | null {
+    if (!this.needs(job)) return null;
+    return this.evaluate(job, now, () => new SingletonIndex(this.ctl.jobs.values()));
+  }
+
+  private evaluate(job: Job, now: number, singleton: () => SingletonIndex): Job | null {
+    const ctx: DepContext = {
+      now,
+      resolve: (t) => this.resolve(t.jobId, t.task),
+      singletonClear: () => singleton().clear(job),
+    };
+    const ev = job.dependency === null
+      ? { dependency: null, verdict: 'satisfied' as const }
+      : evaluateDependency(job.dependency, ctx);
+    const kill = ev.verdict === 'never' && killsOnInvalid(this.ctl.cfg, job);
+    const r = this.ctl.apply(job.id, { kind: 'dependency', at: now, dependency: ev.dependency, verdict: ev.verdict, kill });
+    return r.ok && r.job !== r.before ? r.job : null;
+  }
+}
