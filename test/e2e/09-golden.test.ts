@@ -15,7 +15,7 @@ import { compare, normalise } from './golden-normalise.ts';
 import { ROOT } from '../../src/cli/cluster.ts';
 
 const SHARED = resolve(ROOT, '../shared/peer');
-const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'e_deps'] as const;
+const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'd_suspend', 'e_deps'] as const;
 const EXPECTED = join(ROOT, 'test/e2e/golden-expected');
 const available = existsSync(join(SHARED, 'scenarios/lib.sh'));
 

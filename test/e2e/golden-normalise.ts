@@ -54,6 +54,8 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');
     l = l.replace(/(?<=[ |])\d+:\d\d(?= )/g, '<T>');
     l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');
+    // A duration in whole seconds (the run before a suspension): timing, like RunTime; 0 stays.
+    l = l.replace(/(SecsPreSuspend=)[1-9]\d*/g, '$1<SECS>');
     l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
     l = l.replace(/(line \d+:)\s+\d+\s+(Killed)/g, '$1 <PID> $2');
     // Measured memory on step rows (MaxRSS): Slurm polls every 30 s, Ratchet reads the cgroup peak.
