@@ -122,6 +122,7 @@ export class Controller {
     const r = applyEvent(before, ev);
     if (!r.ok) return r;
     if (r.job !== before) {
+      if (ev.kind !== 'pending_reason') this.deps.touch();
       this.jobs.set(id, r.job);
       this.store.write(r.job, ev.kind, ev.at, eventData(ev));
     }
@@ -162,6 +163,7 @@ export class Controller {
       return { jobId: id, testOnly: { startTime: now, cpus: job.allocCpus, nodes: pick, partition: job.req.partition } };
     }
     this.jobs.set(id, job);
+    this.deps.touch();
     this.store.write(job, 'submit', now, { user: user.name }, true);
     // Slurm tests the dependency at once (an unknown id vanishes, a failed one shows or kills),
     // except for a held job, which waits for the next scheduler pass.
@@ -271,6 +273,7 @@ export class Controller {
       if (isFinished(job.state) && !holdsResources(job) && job.endTime !== null &&
           now - job.endTime > this.cfg.minJobAge * 1000) {
         this.jobs.delete(job.id);
+        this.deps.touch();
       }
     }
     this.nodes.checkTimeouts(now);

@@ -80,6 +80,13 @@ class SingletonIndex {
 
 export class DependencyEvaluator {
   private readonly ctl: Controller;
+  /**
+   * Something a dependency may depend on changed since the last full evaluation (a job
+   * event, a submission, a purge). Passes with nothing changed and no `after:J+N` falling
+   * due skip the evaluation: with many dependent jobs it would cost every pass.
+   */
+  private dirty = true;
+  private wakeAt = Infinity;
 
   constructor(ctl: Controller) {
     this.ctl = ctl;
@@ -96,12 +103,22 @@ export class DependencyEvaluator {
     return (job.dependency !== null && job.dependency.items.length > 0) || DEP_REASONS.has(job.reason);
   }
 
+  /** A job was submitted, changed or purged: the next pass evaluates again. */
+  touch(): void {
+    this.dirty = true;
+  }
+
   /** Re-evaluate every pending job's dependency; returns the jobs that changed. */
   evaluateAll(now: number): Job[] {
+    if (!this.dirty && now < this.wakeAt) return [];
+    // Events applied below set `dirty` again, so their consequences get one more pass.
+    this.dirty = false;
+    this.wakeAt = Infinity;
     const changed: Job[] = [];
     let index: SingletonIndex | null = null;
     const singleton = (): SingletonIndex => (index ??= new SingletonIndex(this.ctl.jobs.values()));
-    for (const job of [...this.ctl.jobs.values()]) {
+    // Only values of existing keys change while iterating (apply never adds or deletes).
+    for (const job of this.ctl.jobs.values()) {
       if (!this.needs(job)) continue;
       const j = this.evaluate(job, now, singleton);
       if (j !== null) changed.push(j);
@@ -122,8 +139,9 @@ export class DependencyEvaluator {
       singletonClear: () => singleton().clear(job),
     };
     const ev = job.dependency === null
-      ? { dependency: null, verdict: 'satisfied' as const }
+      ? { dependency: null, verdict: 'satisfied' as const, wakeAt: null }
       : evaluateDependency(job.dependency, ctx);
+    if (ev.wakeAt !== null) this.wakeAt = Math.min(this.wakeAt, ev.wakeAt);
     const kill = ev.verdict === 'never' && killsOnInvalid(this.ctl.cfg, job);
     const r = this.ctl.apply(job.id, { kind: 'dependency', at: now, dependency: ev.dependency, verdict: ev.verdict, kill });
     return r.ok && r.job !== r.before ? r.job : null;

@@ -64,6 +64,9 @@ test('unknown (or purged) targets and task targets of plain jobs are fulfilled',
 test('after +minutes counts from the target\'s start', () => {
   const c = (now: number): DepContext => ctx({ 7: facts('RUNNING', T0) }, now);
   assert.deepEqual(evalShow('after:7+2', c(T0 + 119_000)), ['pending', 'after:7+2(unfulfilled)']);
+  const two = ctx({ 7: facts('RUNNING', T0), 8: facts('RUNNING', T0 + 1000) });
+  assert.equal(evaluateDependency(dep('after:7+2,after:8+1'), two).wakeAt, T0 + 61_000);
+  assert.equal(evaluateDependency(dep('after:7+2'), ctx({ 7: facts('PENDING', null) })).wakeAt, null);
   assert.deepEqual(evalShow('after:7+2', c(T0 + 120_000)), ['satisfied', '(null)']);
   assert.deepEqual(evalShow('after:7', ctx({ 7: facts('PENDING', null) })), ['pending', 'after:7(unfulfilled)']);
   // Only `after` waits for the delay (peer: afterok:X+1 started before X's end + 1 min).

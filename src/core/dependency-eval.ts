@@ -54,9 +54,11 @@ export interface DepEvaluation {
   readonly verdict: DepVerdict;
   /** Whether any item was removed or failed (the job record needs rewriting). */
   readonly changed: boolean;
+  /** When a waiting `after:J+N` item falls due (its target has started); null if none. */
+  readonly wakeAt: number | null;
 }
 
-type Outcome = 'fulfilled' | 'unfulfilled' | 'failed';
+type Outcome = 'fulfilled' | 'unfulfilled' | 'failed' | { due: number };
 
 function outcome(item: DepItem, ctx: DepContext): Outcome {
   if (item.state === 'failed') return 'failed';
@@ -67,8 +69,8 @@ function outcome(item: DepItem, ctx: DepContext): Outcome {
     case 'after': {
       if (!f.started) return 'unfulfilled';
       if (item.delayMin === 0) return 'fulfilled';
-      const from = f.startTime ?? ctx.now;
-      return ctx.now >= from + item.delayMin * 60_000 ? 'fulfilled' : 'unfulfilled';
+      const due = (f.startTime ?? ctx.now) + item.delayMin * 60_000;
+      return ctx.now >= due ? 'fulfilled' : { due };
     }
     case 'afterany':
     case 'afterburstbuffer':
@@ -90,8 +92,14 @@ export function evaluateDependency(dep: JobDependency, ctx: DepContext): DepEval
   let changed = false;
   let fulfilled = false;
   let failed = 0;
+  let wakeAt: number | null = null;
   for (const item of dep.items) {
     const o = outcome(item, ctx);
+    if (typeof o === 'object') {
+      wakeAt = Math.min(wakeAt ?? Infinity, o.due);
+      left.push(item);
+      continue;
+    }
     if (o === 'fulfilled') {
       fulfilled = true;
       changed = true;
@@ -105,13 +113,13 @@ export function evaluateDependency(dep: JobDependency, ctx: DepContext): DepEval
   }
   if (dep.any) {
     if (fulfilled || dep.items.length === 0) {
-      return { dependency: { ...dep, items: [] }, verdict: 'satisfied', changed: dep.items.length > 0 };
+      return { dependency: { ...dep, items: [] }, verdict: 'satisfied', changed: dep.items.length > 0, wakeAt: null };
     }
     const verdict = failed === left.length ? 'never' : 'pending';
-    return { dependency: changed ? { ...dep, items: left } : dep, verdict, changed };
+    return { dependency: changed ? { ...dep, items: left } : dep, verdict, changed, wakeAt };
   }
   const verdict: DepVerdict = failed > 0 ? 'never' : left.length === 0 ? 'satisfied' : 'pending';
-  return { dependency: changed ? { ...dep, items: left } : dep, verdict, changed };
+  return { dependency: changed ? { ...dep, items: left } : dep, verdict, changed, wakeAt };
 }
 
 /** Whether the job's dependency lets it be scheduled (none, or nothing left). */

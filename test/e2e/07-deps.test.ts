@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestCluster, field } from './harness.ts';
 import type { RunResult } from './harness.ts';
-import { pidOf, startController, waitReady } from '../../src/cli/cluster.ts';
+import { api, pidOf, startController, waitReady } from '../../src/cli/cluster.ts';
+import { errorBody } from '../../src/cli/client.ts';
+import type { SubmitRequest, SubmitResponse } from '../../src/api/wire.ts';
 
 let c: TestCluster;
 before(async () => {
@@ -152,4 +154,38 @@ test('bad specs and updates fail with Slurm\'s wording; unknown ids are treated 
   const done = await c.submit('-o /dev/null --wrap true');
   assert.equal(await c.waitDone(done), 'COMPLETED');
   assert.deepEqual(await upd(done, 'afterok:1'), { code: 1, stdout: '', stderr: `Job has already finished for job ${done}\n` });
+});
+
+test('2000 random dependency specs through the API: each is accepted or refused with Slurm\'s error, the controller stays up', async () => {
+  const pieces = ['after', 'afterok', 'afternotok', 'afterany', 'aftercorr', 'afterburstbuffer', 'expand', 'singleton',
+    ':', ':', ',', '?', '+', '_', '*', '[', ']', '-', '1', '2', '0', '99', '4294967296', ' ', 'x'];
+  let seed = 7;
+  const rand = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const base: SubmitRequest = {
+    script: '#!/bin/sh\ntrue\n', scriptPath: null, argv: [], name: 'fuzz', workDir: c.work, stdout: '/dev/null',
+    stderr: null, stdin: null, openMode: null, partition: null, time: null, nodes: null, ntasks: null, cpusPerTask: null,
+    mem: null, env: {}, hold: false, comment: null, account: null, qos: null, requeue: null, nice: null,
+    submitHost: 'localhost', submitSid: 1, testOnly: true, signal: null,
+  };
+  const seen = new Map<string, number>();
+  for (let n = 0; n < 2000; n++) {
+    let spec = '';
+    for (let k = Math.floor(rand() * 8); k >= 0; k--) spec += pieces[Math.floor(rand() * pieces.length)] ?? '';
+    let outcome: string;
+    try {
+      await api<SubmitResponse>(c.h.auth, c.h.controlPort, '/v1/submit', { ...base, dependency: spec });
+      outcome = 'accepted';
+    } catch (e) {
+      outcome = errorBody(e)?.error ?? `unexpected: ${String(e)}`;
+    }
+    assert.ok(['accepted', 'Job dependency problem', 'Requested operation not supported on this system'].includes(outcome),
+      `${JSON.stringify(spec)}: ${outcome}`);
+    seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
+  }
+  assert.ok((seen.get('accepted') ?? 0) > 0 && (seen.get('Job dependency problem') ?? 0) > 0, JSON.stringify([...seen]));
+  const after = await c.submit('-o /dev/null --wrap true');
+  assert.equal(await c.waitDone(after), 'COMPLETED');
 });
