@@ -113,6 +113,7 @@ export class Controller {
   replace(job: Job, kind: string, at: number, data: unknown, script = false): void {
     this.jobs.set(job.id, job);
     this.store.write(job, kind, at, data, script);
+    this.deps.touch();
   }
 
   /** Apply an event, queue it for the store, and return the new job or the refusal. */
