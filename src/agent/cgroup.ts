@@ -116,6 +116,11 @@ export function detectCgroups(root = '/sys/fs/cgroup', opts: DetectOptions = {})
   throw new CgroupError(`no usable cgroup hierarchy under ${root} (neither cgroup2 with cgroup.controllers nor v1 controllers ${V1_CONTROLLERS.join(', ')})`);
 }
 
+/** The kernel's account of a finished job: OOM kills, peak memory, CPU time. */
+export function cgroupEvidence(cg: JobCgroup): { oomKills: number; peak: number | null; cpu: CpuUsage } {
+  return { oomKills: cg.oomKills(), peak: cg.peakBytes(), cpu: cg.cpuUsage() };
+}
+
 /** SIGKILL whatever is left in a job cgroup until it is empty, for at most `timeoutMs`. */
 export async function drainCgroup(cg: JobCgroup, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

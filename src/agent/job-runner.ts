@@ -25,12 +25,13 @@
 import type { LaunchRequest } from '../api/wire.ts';
 import type { CgroupDriver, JobCgroup } from './cgroup.ts';
 import type { LaunchExit, TerminateCause } from './launch.ts';
-import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
+import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
 import { runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
-import { SIG, errText, sendSignal, signalGroup } from './proc.ts';
-import { drainCgroup } from './cgroup.ts';
+import { SIG, errText, sendSignal } from './proc.ts';
+import { TreeStopper } from './tree-stop.ts';
+import { cgroupEvidence, drainCgroup } from './cgroup.ts';
 
 export { batchStepOutcome } from './run-report.ts';
 export type { RunReport } from './run-report.ts';
@@ -84,7 +85,7 @@ export class JobRunner {
   private readonly clock: LimitClock;
   private killTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
-  private stoppedBySignal = false;
+  private readonly stopper = new TreeStopper();
   /** Actions that arrived before the script was running; replayed once it is. */
   private pending: (() => void)[] = [];
   /** Why the runner was stopped before the script existed (terminate or limit while starting). */
@@ -170,21 +171,8 @@ export class JobRunner {
     if (launch.memLimitBytes !== null) this.cg.setMemoryLimit(launch.memLimitBytes);
     const scriptPath = writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
     if (this.abortedBeforeLaunch !== null) return { code: null, signal: null, launchError: this.abortedBeforeLaunch };
-    const env = { ...req.env, ...launch.env };
-    const launched = launchBatch({
-      scriptPath,
-      argv: req.argv,
-      env,
-      umask: env.SLURM_UMASK ?? null,
-      workDir: req.workDir,
-      stdin: launch.stdin,
-      stdout: launch.stdout,
-      stderr: launch.stderr,
-      openMode: req.openMode,
-      uid: launch.user.uid,
-      gid: launch.user.gid,
-      cgroupProcFiles: this.cg.procFiles,
-    }, this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
+    const launched = launchBatch(launchSpecOf(launch, scriptPath, this.cg.procFiles),
+      this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
     if (launched.pid === null) return launched.exit;
@@ -294,13 +282,17 @@ export class JobRunner {
     }), Math.min(MAX_TIMER_MS, this.seconds(this.opts.launch.killWait)));
   }
 
+  /** Before the script runs, an action waits for it (replayed once it does); true when deferred. */
+  private deferWhileStarting(action: () => void): boolean {
+    if (this.phaseNow !== 'starting') return false;
+    this.pending.push(action);
+    return true;
+  }
+
   /** Sends `sig` to the batch shell only ('batch') or to every process of the job ('all'). */
   signal(sig: number, scope: SignalScope): void {
     this.guard('signal', () => {
-      if (this.phaseNow === 'starting') {
-        this.pending.push(() => this.signal(sig, scope));
-        return;
-      }
+      if (this.deferWhileStarting(() => this.signal(sig, scope))) return;
       if (this.phaseNow === 'finishing' || this.phaseNow === 'done') return;
       this.deliver(sig, scope);
     });
@@ -323,34 +315,19 @@ export class JobRunner {
   /** Stops every process of the job: kernel freezer, else SIGSTOP. Pauses the time limit. */
   suspend(): void {
     this.guard('suspend', () => {
-      if (this.phaseNow === 'starting') {
-        this.pending.push(() => this.suspend());
-        return;
-      }
+      if (this.deferWhileStarting(() => this.suspend())) return;
       if (this.phaseNow !== 'running' || this.cg === null) return;
       this.phaseNow = 'suspended';
       this.clock.pause(Date.now());
-      if (this.cg.canFreeze) {
-        try {
-          this.cg.freeze();
-          return;
-        } catch (err) {
-          this.log(`job ${this.jobId}: freezer failed, using SIGSTOP: ${errText(err)}`);
-        }
-      }
-      this.stoppedBySignal = true;
-      this.cg.killAll(SIG.STOP);
-      if (this.shellPid !== null) signalGroup(this.shellPid, SIG.STOP);
+      const freezerError = this.stopper.stop(this.cg, this.shellPid);
+      if (freezerError !== null) this.log(`job ${this.jobId}: freezer failed, using SIGSTOP: ${freezerError}`);
     });
   }
 
   /** Continues a suspended job; the time limit resumes where it stopped. */
   resume(): void {
     this.guard('resume', () => {
-      if (this.phaseNow === 'starting') {
-        this.pending.push(() => this.resume());
-        return;
-      }
+      if (this.deferWhileStarting(() => this.resume())) return;
       if (this.phaseNow !== 'suspended') return;
       this.thawAll();
       this.phaseNow = 'running';
@@ -359,14 +336,7 @@ export class JobRunner {
   }
 
   private thawAll(): void {
-    if (this.cg === null) return;
-    if (this.stoppedBySignal) {
-      this.stoppedBySignal = false;
-      this.cg.killAll(SIG.CONT);
-      if (this.shellPid !== null) signalGroup(this.shellPid, SIG.CONT);
-      return;
-    }
-    if (this.cg.canFreeze) this.cg.thaw();
+    if (this.cg !== null) this.stopper.cont(this.cg, this.shellPid);
   }
 
   // ---- completion ---------------------------------------------------------------------
@@ -393,22 +363,17 @@ export class JobRunner {
     this.killTimer = null;
     this.sampleTimer = null;
     const cg = this.cg;
-    let oomKills = 0;
-    let peak: number | null = null;
-    let cpu = { user: 0, system: 0 };
+    let counters = { oomKills: 0, peak: null as number | null, cpu: { user: 0, system: 0 } };
     try {
       await this.drain();
-      if (cg !== null) {
-        oomKills = cg.oomKills();
-        peak = cg.peakBytes();
-        cpu = cg.cpuUsage();
-      }
+      if (cg !== null) counters = cgroupEvidence(cg);
     } catch (err) {
       this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
     }
+    const { oomKills } = counters;
     if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
     const report = runReport({
-      exit, oomKills, peak, cpu, timeLimitAt: this.timeLimitAt, killedAfterWait: this.killedAfterWait,
+      exit, ...counters, timeLimitAt: this.timeLimitAt, killedAfterWait: this.killedAfterWait,
       memLimitBytes: this.opts.launch.memLimitBytes, cpus: this.opts.launch.cpus, node: this.opts.node,
       startedAt: this.startedAt, endedAt: Date.now(),
     });

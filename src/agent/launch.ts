@@ -26,6 +26,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { errText, signalNumber } from './proc.ts';
+import type { LaunchRequest } from '../api/wire.ts';
 
 export interface LaunchSpec {
   readonly scriptPath: string;
@@ -43,6 +44,17 @@ export interface LaunchSpec {
   readonly cgroupProcFiles: readonly string[];
   /** Octal umask for the job (sbatch exports the submitter's as SLURM_UMASK); else inherited. */
   readonly umask?: string | null;
+}
+
+/** The batch step's launch from the controller's request: the job's env under the SLURM_* one. */
+export function launchSpecOf(launch: LaunchRequest, scriptPath: string, cgroupProcFiles: LaunchSpec['cgroupProcFiles']): LaunchSpec {
+  const req = launch.job.req;
+  const env = { ...req.env, ...launch.env };
+  return {
+    scriptPath, argv: req.argv, env, umask: env.SLURM_UMASK ?? null, workDir: req.workDir,
+    stdin: launch.stdin, stdout: launch.stdout, stderr: launch.stderr, openMode: req.openMode,
+    uid: launch.user.uid, gid: launch.user.gid, cgroupProcFiles,
+  };
 }
 
 export interface LaunchExit {

@@ -96,16 +96,18 @@ export class SchedulerLoop {
       const r = ctl.apply(id, {
         kind: 'start', at: now, nodes: a.nodes, cpus: a.cpusPerNode * a.nodes.length, mem: a.memPerNode,
       });
-      if (r.ok) started.push(r.job);
+      if (!r.ok) continue;
+      started.push(r.job);
+      // Count the task now, so the throttle check below needs no second scan of the jobs.
+      if (r.job.array !== null && a.task !== null) running.set(r.job.array.jobId, (running.get(r.job.array.jobId) ?? 0) + 1);
     }
     for (const [id, reason] of result.reasons) ctl.apply(id, { kind: 'pending_reason', at: now, reason });
     // An array that just reached its %N waits for a task to end, and says so.
-    const nowRunning = runningTasks(ctl.jobs.values());
     for (const a of result.assignments) {
       const meta = ctl.jobs.get(a.jobId);
       const arr = meta?.array;
       if (a.task === null || meta?.state !== 'PENDING' || arr === undefined || arr === null || arr.throttle === 0) continue;
-      if ((nowRunning.get(arr.jobId) ?? 0) >= arr.throttle) ctl.apply(meta.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
+      if ((running.get(arr.jobId) ?? 0) >= arr.throttle) ctl.apply(meta.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
     }
     if (started.length === 0) return;
     await ctl.store.flush();

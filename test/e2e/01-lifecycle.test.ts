@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCluster, field } from './harness.ts';
+import { EAT_200M, TestCluster, field } from './harness.ts';
 
 let c: TestCluster;
 before(async () => {
@@ -17,15 +17,7 @@ after(async () => {
   await c.stop();
 });
 
-const EAT = `python3 -c '
-a = bytearray(200 * 1024 * 1024)
-for i in range(0, len(a), 4096):
-    a[i] = 1
-'`;
 
-async function show(id: number): Promise<string> {
-  return (await c.sh(`scontrol show job ${id}`)).stdout;
-}
 
 async function acct(id: number, fields = 'JobID,State,ExitCode,DerivedExitCode,MaxRSS,ReqMem'): Promise<string[]> {
   const r = await c.sh(`sacct -j ${id} -P -n --format=${fields}`);
@@ -36,9 +28,9 @@ const out = (id: number): string => readFileSync(join(c.work, `slurm-${id}.out`)
 
 describe('out of memory, from the cgroup oom_kill counter', () => {
   test('the OOM-killed command is the last one: OUT_OF_MEMORY 0:125', async () => {
-    const id = await c.submit(`--mem=50M -J oom --wrap "${EAT.replace(/"/g, '\\"')}"`);
+    const id = await c.submit(`--mem=50M -J oom --wrap "${EAT_200M.replace(/"/g, '\\"')}"`);
     assert.equal(await c.waitDone(id), 'OUT_OF_MEMORY');
-    const s = await show(id);
+    const s = await c.show(id);
     assert.equal(field(s, 'Reason'), 'OutOfMemory');
     assert.equal(field(s, 'ExitCode'), '0:125');
     const rows = await acct(id);
@@ -48,15 +40,15 @@ describe('out of memory, from the cgroup oom_kill counter', () => {
   });
 
   test('the script goes on and exits 0: still OUT_OF_MEMORY', async () => {
-    const script = `#!/bin/bash\n${EAT}\necho "python exit status $?"\nexit 0\n`;
+    const script = `#!/bin/bash\n${EAT_200M}\necho "python exit status $?"\nexit 0\n`;
     const id = await c.submit(`--mem=50M -J oomcont <<'EOF'\n${script}EOF`);
     assert.equal(await c.waitDone(id), 'OUT_OF_MEMORY');
-    assert.equal(field(await show(id), 'ExitCode'), '0:125');
+    assert.equal(field(await c.show(id), 'ExitCode'), '0:125');
     assert.match(out(id), /python exit status 137/);
   });
 
   test('the same allocation with enough memory completes', async () => {
-    const id = await c.submit(`--mem=300M --wrap "${EAT.replace(/"/g, '\\"')}"`);
+    const id = await c.submit(`--mem=300M --wrap "${EAT_200M.replace(/"/g, '\\"')}"`);
     assert.equal(await c.waitDone(id), 'COMPLETED');
     assert.equal((await acct(id))[0], `${id}|COMPLETED|0:0|0:0||300M`);
   });
@@ -66,7 +58,7 @@ describe('time limits: SIGTERM at the limit, SIGKILL after KillWait', () => {
   test('plain sleep: TIMEOUT, ExitCode 0:15, sacct TIMEOUT 0:0 / batch CANCELLED 0:15, on time', async () => {
     const id = await c.submit('--time=0:03 -J tplain --wrap "sleep 300"');
     assert.equal(await c.waitDone(id, 30_000), 'TIMEOUT');
-    const s = await show(id);
+    const s = await c.show(id);
     assert.equal(field(s, 'Reason'), 'TimeLimit');
     assert.equal(field(s, 'ExitCode'), '0:15');
     assert.equal(field(s, 'RunTime'), '00:00:03');
@@ -80,7 +72,7 @@ describe('time limits: SIGTERM at the limit, SIGKILL after KillWait', () => {
     const script = '#!/bin/bash\ntrap \'echo caught TERM; exit 0\' TERM\nsleep 300 &\nwait\n';
     const id = await c.submit(`--time=0:02 <<'EOF'\n${script}EOF`);
     assert.equal(await c.waitDone(id, 30_000), 'TIMEOUT');
-    assert.equal(field(await show(id), 'ExitCode'), '0:0');
+    assert.equal(field(await c.show(id), 'ExitCode'), '0:0');
     assert.match(out(id), /caught TERM/);
     assert.match((await acct(id, 'JobID,State,ExitCode'))[1] ?? '', /\.batch\|COMPLETED\|0:0/);
   });
@@ -91,7 +83,7 @@ describe('time limits: SIGTERM at the limit, SIGKILL after KillWait', () => {
     const id = await c.submit(`--time=0:02 <<'EOF'\n${script}EOF`);
     assert.equal(await c.waitDone(id, 30_000), 'TIMEOUT');
     assert.ok(Date.now() - started >= 4000, 'KillWait (2 s) was honoured');
-    assert.equal(field(await show(id), 'ExitCode'), '0:9');
+    assert.equal(field(await c.show(id), 'ExitCode'), '0:9');
     assert.match(out(id), /caught TERM/);
     const rows = await acct(id, 'JobID,State,ExitCode,Elapsed');
     assert.equal(rows[0], `${id}|TIMEOUT|0:0|00:00:02`);
@@ -104,7 +96,7 @@ describe('exit codes', () => {
     test(`exit ${code}: FAILED NonZeroExitCode ${code}:0`, async () => {
       const id = await c.submit(`--wrap "exit ${code}"`);
       assert.equal(await c.waitDone(id), 'FAILED');
-      const s = await show(id);
+      const s = await c.show(id);
       assert.equal(field(s, 'Reason'), 'NonZeroExitCode');
       assert.equal(field(s, 'ExitCode'), `${code}:0`);
       assert.deepEqual(await acct(id, 'JobID,State,ExitCode'), [`${id}|FAILED|${code}:0`, `${id}.batch|FAILED|${code}:0`]);
@@ -114,7 +106,7 @@ describe('exit codes', () => {
   test('kill -9 $$: FAILED JobLaunchFailure 0:9, batch CANCELLED 0:9', async () => {
     const id = await c.submit('--wrap "echo killing myself; kill -9 \\$\\$"');
     assert.equal(await c.waitDone(id), 'FAILED');
-    const s = await show(id);
+    const s = await c.show(id);
     assert.equal(field(s, 'Reason'), 'JobLaunchFailure');
     assert.equal(field(s, 'ExitCode'), '0:9');
     assert.deepEqual(await acct(id, 'JobID,State,ExitCode'), [`${id}|FAILED|0:9`, `${id}.batch|CANCELLED|0:9`]);
@@ -123,7 +115,7 @@ describe('exit codes', () => {
   test('a child killed by SIGKILL as the last command: scontrol 137:0, sacct 9:0', async () => {
     const id = await c.submit('--wrap "sleep 300 & pid=\\$!; kill -9 \\$pid; wait \\$pid"');
     assert.equal(await c.waitDone(id), 'FAILED');
-    assert.equal(field(await show(id), 'ExitCode'), '137:0');
+    assert.equal(field(await c.show(id), 'ExitCode'), '137:0');
     assert.equal((await acct(id, 'JobID,State,ExitCode'))[0], `${id}|FAILED|9:0`);
   });
 });
@@ -134,7 +126,7 @@ describe('scancel', () => {
     await c.waitState(id, ['RUNNING']);
     assert.equal((await c.sh(`scancel ${id}`)).code, 0);
     assert.equal(await c.waitDone(id), 'CANCELLED');
-    assert.equal(field(await show(id), 'ExitCode'), '0:15');
+    assert.equal(field(await c.show(id), 'ExitCode'), '0:15');
     const uid = process.getuid?.() ?? 0;
     assert.deepEqual(await acct(id, 'JobID,State,ExitCode'), [`${id}|CANCELLED by ${uid}|0:0`, `${id}.batch|CANCELLED|0:15`]);
     assert.match(out(id), new RegExp(`\\*\\*\\* JOB ${id} ON n\\d CANCELLED AT \\S+ \\*\\*\\*`));
@@ -146,7 +138,7 @@ describe('scancel', () => {
     const r = await c.sh(`scancel ${id}; squeue -h -j ${id} -o %t`);
     assert.equal(r.stdout.trim(), 'CG', 'completing while KillWait runs');
     assert.equal(await c.waitDone(id), 'CANCELLED');
-    assert.equal(field(await show(id), 'ExitCode'), '0:9');
+    assert.equal(field(await c.show(id), 'ExitCode'), '0:9');
   });
 
   test('of a pending (held) job: CANCELLED at once, reason kept, no steps', async () => {
@@ -154,7 +146,7 @@ describe('scancel', () => {
     assert.equal((await c.sh(`squeue -h -j ${id} -o "%t %r"`)).stdout.trim(), 'PD JobHeldUser');
     assert.equal((await c.sh(`scancel ${id}`)).code, 0);
     assert.equal(await c.waitDone(id), 'CANCELLED');
-    const s = await show(id);
+    const s = await c.show(id);
     assert.equal(field(s, 'Reason'), 'JobHeldUser');
     assert.equal(field(s, 'ExitCode'), '0:0');
     const uid = process.getuid?.() ?? 0;

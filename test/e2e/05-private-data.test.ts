@@ -5,61 +5,45 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { TestCluster, run } from './harness.ts';
+import { TestCluster, TEST_USERS, ensureTestUsers } from './harness.ts';
 
-const USERS = ['rtest-alice', 'rtest-bob'] as const;
 let c: TestCluster;
 
-const known = (name: string): boolean => readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.startsWith(`${name}:`));
 
 before(async () => {
-  for (const u of USERS) {
-    if (!known(u)) {
-      const r = await run('useradd', ['--create-home', '--user-group', '--shell', '/bin/bash', u], {});
-      assert.equal(r.code, 0, r.stderr);
-    }
-  }
+  await ensureTestUsers();
   c = await TestCluster.start({ nodes: 1, cpus: 4, timeResolution: 'seconds', set: ['PrivateData=jobs'] });
 });
 after(async () => {
   await c.stop();
 });
 
-function as(user: string, cmd: string): ReturnType<TestCluster['sh']> {
-  return c.sh(`setpriv --reuid=${user} --regid=${user} --init-groups bash -c ${JSON.stringify(cmd)}`);
-}
 
-async function submitAs(user: string, args: string): Promise<number> {
-  const r = await as(user, `sbatch --parsable ${args}`);
-  assert.equal(r.code, 0, r.stderr);
-  return Number(r.stdout.trim());
-}
 
 const lines = (s: string): string[] => s.split('\n').filter((l) => l !== '');
 
 test('others\' jobs are absent for a user, present for root', async () => {
-  const [alice, bob] = USERS;
-  const a = await submitAs(alice, '--wrap "sleep 60"');
-  const b = await submitAs(bob, '--wrap "sleep 60"');
-  const done = await submitAs(bob, '--wrap true');
+  const [alice, bob] = TEST_USERS;
+  const a = await c.submitAs(alice, '--wrap "sleep 60"');
+  const b = await c.submitAs(bob, '--wrap "sleep 60"');
+  const done = await c.submitAs(bob, '--wrap true');
   await c.waitState(a, ['RUNNING']);
   await c.waitState(b, ['RUNNING']);
   assert.equal(await c.waitDone(done), 'COMPLETED');
 
-  assert.deepEqual(lines((await as(alice, 'squeue -h -o %i')).stdout), [String(a)]);
-  assert.deepEqual(lines((await as(alice, 'squeue -h -t all -o %i -u rtest-bob')).stdout), []);
-  const byId = await as(alice, `squeue -j ${b}`);
+  assert.deepEqual(lines((await c.as(alice, 'squeue -h -o %i')).stdout), [String(a)]);
+  assert.deepEqual(lines((await c.as(alice, 'squeue -h -t all -o %i -u rtest-bob')).stdout), []);
+  const byId = await c.as(alice, `squeue -j ${b}`);
   assert.deepEqual([byId.code, byId.stderr], [1, 'slurm_load_jobs error: Invalid job id specified\n']);
-  const show = await as(alice, `scontrol show job ${b}`);
+  const show = await c.as(alice, `scontrol show job ${b}`);
   assert.deepEqual([show.code, show.stdout, show.stderr], [1, '', 'slurm_load_jobs error: Invalid job id specified\n']);
-  const all = await as(alice, 'scontrol show job');
+  const all = await c.as(alice, 'scontrol show job');
   assert.equal(all.code, 0);
   assert.deepEqual([...all.stdout.matchAll(/^JobId=(\d+)/gm)].map((m) => Number(m[1])), [a]);
 
   const acct = async (who: string | null, args: string): Promise<number[]> => {
     const cmd = `sacct -X -n -P -o jobid ${args}`;
-    const r = who === null ? await c.sh(cmd) : await as(who, cmd);
+    const r = who === null ? await c.sh(cmd) : await c.as(who, cmd);
     assert.equal(r.code, 0, r.stderr);
     return lines(r.stdout).map(Number);
   };

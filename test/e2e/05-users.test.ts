@@ -7,74 +7,54 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCluster, run } from './harness.ts';
+import { TestCluster, TEST_USERS, ensureTestUsers, localUid } from './harness.ts';
 import { encodeCredential } from '../../src/lib/munge.ts';
 import { call } from '../../src/lib/http.ts';
-import { readFileSync as read } from 'node:fs';
 
-const USERS = ['rtest-alice', 'rtest-bob'] as const;
 
-/** uid from /etc/passwd, read fresh (the users may have just been created). */
-function uidOf(name: string): number | undefined {
-  const line = read('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
-  return line === undefined ? undefined : Number(line.split(':')[2]);
-}
 let c: TestCluster;
 
 before(async () => {
-  for (const u of USERS) {
-    if (uidOf(u) === undefined) {
-      const r = await run('useradd', ['--create-home', '--user-group', '--shell', '/bin/bash', u], {});
-      assert.equal(r.code, 0, r.stderr);
-    }
-  }
+  await ensureTestUsers();
   c = await TestCluster.start({ nodes: 1, cpus: 4, timeResolution: 'seconds' });
 });
 after(async () => {
   await c.stop();
 });
 
-function as(user: string, cmd: string): ReturnType<TestCluster['sh']> {
-  return c.sh(`setpriv --reuid=${user} --regid=${user} --init-groups bash -c ${JSON.stringify(cmd)}`);
-}
 
-async function submitAs(user: string, args: string): Promise<number> {
-  const r = await as(user, `sbatch --parsable ${args}`);
-  assert.equal(r.code, 0, r.stderr);
-  return Number(r.stdout.trim());
-}
 
 test('jobs run as their owner and write their output files as that user', async () => {
   const ids: number[] = [];
-  for (const u of USERS) ids.push(await submitAs(u, `-o out-${u}-%j.txt --wrap "id -u; id -g; id -Gn; whoami"`));
-  for (const [i, u] of USERS.entries()) {
+  for (const u of TEST_USERS) ids.push(await c.submitAs(u, `-o out-${u}-%j.txt --wrap "id -u; id -g; id -Gn; whoami"`));
+  for (const [i, u] of TEST_USERS.entries()) {
     const id = ids[i] ?? 0;
     assert.equal(await c.waitDone(id), 'COMPLETED');
     const file = join(c.work, `out-${u}-${id}.txt`);
     const [uid, gid, groups, name] = readFileSync(file, 'utf8').trim().split('\n');
-    assert.equal(Number(uid), uidOf(u));
+    assert.equal(Number(uid), localUid(u));
     assert.equal(name, u);
     assert.match(groups ?? '', new RegExp(`\\b${u}\\b`));
-    assert.equal(statSync(file).uid, uidOf(u), 'the output file belongs to the job user');
+    assert.equal(statSync(file).uid, localUid(u), 'the output file belongs to the job user');
     assert.equal(Number(gid), statSync(file).gid);
     const show = await c.sh(`scontrol show job ${id}`);
-    assert.match(show.stdout, new RegExp(`UserId=${u}\\(${uidOf(u)}\\)`));
+    assert.match(show.stdout, new RegExp(`UserId=${u}\\(${localUid(u)}\\)`));
   }
 });
 
 test('a user cannot cancel, hold or update another user\'s job; root can', async () => {
-  const [alice, bob] = USERS;
-  const id = await submitAs(bob, '--wrap "sleep 60"');
+  const [alice, bob] = TEST_USERS;
+  const id = await c.submitAs(bob, '--wrap "sleep 60"');
   await c.waitState(id, ['RUNNING']);
-  const cancel = await as(alice, `scancel ${id}`);
+  const cancel = await c.as(alice, `scancel ${id}`);
   assert.deepEqual([cancel.code, cancel.stderr], [1, `scancel: error: Kill job error on job id ${id}: Access/permission denied\n`]);
-  const hold = await as(alice, `scontrol hold ${id}`);
+  const hold = await c.as(alice, `scontrol hold ${id}`);
   assert.equal(hold.code, 1);
   assert.match(hold.stderr, /Access\/permission denied/);
-  const upd = await as(alice, `scontrol update JobId=${id} TimeLimit=1`);
+  const upd = await c.as(alice, `scontrol update JobId=${id} TimeLimit=1`);
   assert.deepEqual([upd.code, upd.stderr], [1, `Access/permission denied for job ${id}\n`]);
   assert.equal(await c.state(id), 'RUNNING', 'untouched');
-  assert.equal((await as(bob, `scontrol update JobId=${id} Comment=mine`)).code, 0, 'the owner may');
+  assert.equal((await c.as(bob, `scontrol update JobId=${id} Comment=mine`)).code, 0, 'the owner may');
   assert.equal((await c.sh(`scancel ${id}`)).code, 0, 'root may');
   assert.equal(await c.waitDone(id), 'CANCELLED');
   assert.match((await c.sh(`sacct -j ${id} -X -n -P --format=State`)).stdout, /^CANCELLED by 0$/m);
@@ -102,15 +82,15 @@ test('missing, forged and replayed credentials are refused', async () => {
 });
 
 test('sacct: a user sees only their own jobs unless -a, -u or -j; -s and -S/-E select by the window', async () => {
-  const [alice, bob] = USERS;
-  const a = await submitAs(alice, '--wrap true');
-  const b = await submitAs(bob, '--wrap true');
+  const [alice, bob] = TEST_USERS;
+  const a = await c.submitAs(alice, '--wrap true');
+  const b = await c.submitAs(bob, '--wrap true');
   assert.equal(await c.waitDone(a), 'COMPLETED');
   assert.equal(await c.waitDone(b), 'COMPLETED');
   const held = await c.submit('--hold --wrap true');
   const ids = async (who: string | null, args: string): Promise<number[]> => {
     const cmd = `sacct -X -n -P -o jobid ${args}`;
-    const r = who === null ? await c.sh(cmd) : await as(who, cmd);
+    const r = who === null ? await c.sh(cmd) : await c.as(who, cmd);
     assert.equal(r.code, 0, r.stderr);
     return r.stdout.split('\n').filter((l) => l !== '').map(Number);
   };

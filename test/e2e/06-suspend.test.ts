@@ -62,9 +62,6 @@ function stat(pid: number): { state: string; cpu: number } | null {
 
 const cpu = (pid: number): number => stat(pid)?.cpu ?? -1;
 
-async function show(id: number): Promise<string> {
-  return (await c.sh(`scontrol show job ${id}`)).stdout;
-}
 
 async function sq(id: number): Promise<string> {
   return (await c.sh(`squeue -h -j ${id} -o %t`)).stdout.trim();
@@ -93,13 +90,13 @@ test('suspend stops every process of a forking tree, resume continues them all',
 
   await ok(`scontrol suspend ${id}`);
   assert.equal(await sq(id), 'S');
-  assert.equal(field(await show(id), 'JobState'), 'SUSPENDED');
+  assert.equal(field(await c.show(id), 'JobState'), 'SUSPENDED');
   await until('no process running', () => pids.every((p) => stat(p)?.state !== 'R'));
   const frozen = pids.map(cpu);
   await pause(1500);
   assert.deepEqual(pids.map(cpu), frozen, 'no CPU time gained while suspended');
   assert.deepEqual(jobPids(id), pids, 'no process came or went');
-  const s = await show(id);
+  const s = await c.show(id);
   assert.equal(field(s, 'RunTime'), `00:00:${field(s, 'SecsPreSuspend').padStart(2, '0')}`);
   assert.equal(field(s, 'Priority'), '0');
 
@@ -119,7 +116,7 @@ test('time suspended is not run time: a 10 s job suspended for 5 s runs 10 s and
   await ok(`scontrol suspend ${id}`);
   await until('5 s suspended', () => Date.now() - t0 >= 8000);
   await ok(`scontrol resume ${id}`);
-  const s = await show(id);
+  const s = await c.show(id);
   const start = Date.parse(`${field(s, 'StartTime')}Z`);
   const end = Date.parse(`${field(s, 'EndTime')}Z`);
   assert.ok(Math.abs((end - start) / 1000 - 15) <= 2, `EndTime moved by the time suspended: ${field(s, 'StartTime')} .. ${field(s, 'EndTime')}`);
@@ -150,9 +147,9 @@ test('cancel while suspended: CANCELLED at once without KillWait, ExitCode 0:9, 
   const t = Date.now();
   await ok(`scancel ${id}`);
   assert.equal(await c.waitDone(id, 10_000), 'CANCELLED');
-  await until('processes gone and exit code in', async () => jobPids(id).length === 0 && field(await show(id), 'ExitCode') === '0:9', 5000);
+  await until('processes gone and exit code in', async () => jobPids(id).length === 0 && field(await c.show(id), 'ExitCode') === '0:9', 5000);
   assert.ok(Date.now() - t < 5000, `ended ${Date.now() - t} ms after the cancel (KillWait is 30 s)`);
-  const s = await show(id);
+  const s = await c.show(id);
   assert.equal(field(s, 'RunTime'), `00:00:${field(s, 'SecsPreSuspend').padStart(2, '0')}`);
   const rows = (await c.sh(`sacct -j ${id} -P -n --format=JobID,State,ExitCode,Suspended`)).stdout.trim().split('\n');
   assert.equal(rows[0], `${id}|CANCELLED by 0|0:0|00:00:00`);
@@ -165,7 +162,7 @@ test('a suspended job stays suspended across a controller restart, frozen on its
   await c.waitState(id, ['RUNNING']);
   await until('ticking', () => readOr(out).split('\n').length > 5);
   await ok(`scontrol suspend ${id}`);
-  const pre = field(await show(id), 'SecsPreSuspend');
+  const pre = field(await c.show(id), 'SecsPreSuspend');
   await until('frozen', () => jobPids(id).every((p) => stat(p)?.state !== 'R'));
   const ticks = readOr(out);
 
@@ -174,7 +171,7 @@ test('a suspended job stays suspended across a controller restart, frozen on its
   process.kill(pid, 'SIGKILL');
   startController(c.h.dir, c.h.conf);
   await waitReady(c.h.auth, c.h.controlPort, 1);
-  const s = await show(id);
+  const s = await c.show(id);
   assert.equal(field(s, 'JobState'), 'SUSPENDED');
   assert.equal(field(s, 'SecsPreSuspend'), pre);
   assert.equal(readOr(out), ticks, 'the node kept the job frozen');

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCluster, field } from './harness.ts';
+import { EAT_200M, TestCluster, field } from './harness.ts';
 import type { RunResult } from './harness.ts';
 import { api, pidOf, startController, waitReady } from '../../src/cli/cluster.ts';
 import { errorBody } from '../../src/cli/client.ts';
@@ -21,15 +21,7 @@ after(async () => {
   await c.stop();
 });
 
-const EAT = `python3 -c '
-a = bytearray(200 * 1024 * 1024)
-for i in range(0, len(a), 4096):
-    a[i] = 1
-'`;
 
-async function show(id: number): Promise<string> {
-  return (await c.sh(`scontrol show job ${id}`)).stdout;
-}
 
 /** sacct's allocation row of each job: state, Start and End (epoch seconds, NaN for None/Unknown). */
 async function rows(ids: number[]): Promise<Map<number, { state: string; start: number; end: number }>> {
@@ -65,7 +57,7 @@ test('a diamond: afterok and afternotok (killed when invalid) after A, afterany 
   const q = (await c.sh(`squeue -j ${b},${cc},${d} -o '%i %r %E'`)).stdout;
   assert.match(q, new RegExp(`^${b} Dependency afterok:${a}\\(unfulfilled\\)$`, 'm'));
   assert.match(q, new RegExp(`^${d} Dependency afterany:${b}\\(unfulfilled\\),afterany:${cc}\\(unfulfilled\\)$`, 'm'));
-  assert.equal(field(await show(d), 'EligibleTime'), 'Unknown');
+  assert.equal(field(await c.show(d), 'EligibleTime'), 'Unknown');
 
   assert.equal(await c.waitDone(d, 60_000), 'COMPLETED');
   const r = await rows([a, b, cc, d]);
@@ -78,21 +70,21 @@ test('a diamond: afterok and afternotok (killed when invalid) after A, afterany 
   // Second resolution cannot order A's end and B's start; the jobs' own log can.
   assert.deepEqual(readFileSync(join(c.work, 'order.log'), 'utf8').trim().split('\n'),
     ['A start', 'A end', 'B start', 'B end', 'D start', 'D end']);
-  const sc = await show(cc);
+  const sc = await c.show(cc);
   assert.match(sc, new RegExp(`JobState=CANCELLED Reason=DependencyNeverSatisfied Dependency=afternotok:${a}\\(failed\\)`));
   assert.match(sc, /KillOInInvalidDependent=Yes/);
   assert.equal((await c.sh(`sacct -X -P -n -j ${cc} --format=State,ExitCode`)).stdout.trim(), 'CANCELLED|0:0');
-  assert.equal(field(await show(d), 'Dependency'), '(null)');
+  assert.equal(field(await c.show(d), 'Dependency'), '(null)');
 });
 
 test('dependents of an OOM job: afternotok runs, afterok is DependencyNeverSatisfied', async () => {
-  const p = await c.submit(`--mem=50M -J oom -o /dev/null --wrap "${EAT.replace(/"/g, '\\"')}"`);
+  const p = await c.submit(`--mem=50M -J oom -o /dev/null --wrap "${EAT_200M.replace(/"/g, '\\"')}"`);
   const ok = await c.submit(`-J on_ok --dependency=afterok:${p} --wrap true`);
   const notok = await c.submit(`-J on_notok --dependency=afternotok:${p} --wrap true`);
   assert.equal(await c.waitDone(p), 'OUT_OF_MEMORY');
   assert.equal(await c.waitDone(notok), 'COMPLETED');
   assert.equal(await waitReason(ok, 'DependencyNeverSatisfied'), `PENDING DependencyNeverSatisfied afterok:${p}(failed)`);
-  assert.match(await show(ok), new RegExp(`JobState=PENDING Reason=DependencyNeverSatisfied Dependency=afterok:${p}\\(failed\\)`));
+  assert.match(await c.show(ok), new RegExp(`JobState=PENDING Reason=DependencyNeverSatisfied Dependency=afterok:${p}\\(failed\\)`));
   const r = await rows([p, notok]);
   assert.ok((r.get(notok)?.start ?? 0) >= (r.get(p)?.end ?? Infinity), 'afternotok started after the OOM');
   assert.equal((await c.sh(`squeue -h -j ${ok} -o %R`)).stdout.trim(), '(DependencyNeverSatisfied)');
@@ -110,7 +102,7 @@ test('dependencies survive a controller crash and resolve after it', async () =>
   process.kill(pid, 'SIGKILL');
   startController(c.h.dir, c.h.conf);
   await waitReady(c.h.auth, c.h.controlPort, 2);
-  const s = await show(child);
+  const s = await c.show(child);
   assert.ok(/JobState=(PENDING|RUNNING|COMPLETED)/.test(s), s);
   if (s.includes('JobState=PENDING')) assert.match(s, new RegExp(`Dependency=afterok:${p}\\(unfulfilled\\)`));
   assert.equal(await c.waitDone(child), 'COMPLETED');
@@ -147,9 +139,9 @@ test('bad specs and updates fail with Slurm\'s wording; unknown ids are treated 
   assert.deepEqual(await upd(h1, `afterok:${h2}`), { code: 1, stdout: '', stderr: `Circular job dependency for job ${h1}\n` });
   assert.deepEqual(await upd(h1, 'afterok:abc'), { code: 1, stdout: '', stderr: `Job dependency problem for job ${h1}\n` });
   assert.equal((await upd(h2, `afterany:${h1}`)).code, 0);
-  assert.match(await show(h2), new RegExp(`Reason=JobHeldUser Dependency=afterany:${h1}\\(unfulfilled\\)`));
+  assert.match(await c.show(h2), new RegExp(`Reason=JobHeldUser Dependency=afterany:${h1}\\(unfulfilled\\)`));
   assert.equal((await upd(h2, '')).code, 0);
-  assert.match(await show(h2), /Reason=JobHeldUser Dependency=\(null\)/);
+  assert.match(await c.show(h2), /Reason=JobHeldUser Dependency=\(null\)/);
   await c.sh(`scancel ${h1} ${h2}`);
   const done = await c.submit('-o /dev/null --wrap true');
   assert.equal(await c.waitDone(done), 'COMPLETED');

@@ -3,7 +3,7 @@
 // by polling the cluster's own client commands with a deadline, never by fixed sleeps.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterUp, clusterDown, ROOT } from '../../src/cli/cluster.ts';
@@ -43,6 +43,22 @@ export class TestCluster {
   /** Run a shell command line in the work dir with the cluster's environment. */
   sh(cmd: string, opts: { input?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
     return run('bash', ['-c', cmd], { cwd: this.work, env: { ...this.env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
+  }
+
+  /** `scontrol show job ID`'s text. */
+  async show(id: number): Promise<string> {
+    return (await this.sh(`scontrol show job ${id}`)).stdout;
+  }
+
+  /** Run a command line as another local user (uid, gid and groups). */
+  as(user: string, cmd: string): Promise<RunResult> {
+    return this.sh(`setpriv --reuid=${user} --regid=${user} --init-groups bash -c ${JSON.stringify(cmd)}`);
+  }
+
+  async submitAs(user: string, args: string): Promise<number> {
+    const r = await this.as(user, `sbatch --parsable ${args}`);
+    if (r.code !== 0) throw new Error(`sbatch as ${user} ${args} failed (${r.code}): ${r.stderr}`);
+    return Number(r.stdout.trim());
   }
 
   async submit(args: string): Promise<number> {
@@ -94,4 +110,29 @@ export function run(cmd: string, args: string[], o: { cwd?: string; env?: Record
 
 export function field(text: string, key: string): string {
   return new RegExp(`(?:^|\\s)${key.replace(/[/]/g, '\\/')}=(\\S*)`).exec(text)?.[1] ?? '';
+}
+
+/** A command that touches 200 MiB: OUT_OF_MEMORY under a smaller --mem. */
+export const EAT_200M = `python3 -c '
+a = bytearray(200 * 1024 * 1024)
+for i in range(0, len(a), 4096):
+    a[i] = 1
+'`;
+
+/** The two local users the multi-user tests share. */
+export const TEST_USERS = ['rtest-alice', 'rtest-bob'] as const;
+
+/** uid from /etc/passwd, read fresh (the users may have just been created). */
+export function localUid(name: string): number | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  return line === undefined ? undefined : Number(line.split(':')[2]);
+}
+
+/** Create the test users where they do not exist yet. */
+export async function ensureTestUsers(): Promise<void> {
+  for (const u of TEST_USERS) {
+    if (localUid(u) !== undefined) continue;
+    const r = await run('useradd', ['--create-home', '--user-group', '--shell', '/bin/bash', u], {});
+    if (r.code !== 0) throw new Error(`useradd ${u}: ${r.stderr}`);
+  }
 }
