@@ -2,13 +2,12 @@
 // time window and user defaults in sacct-args.ts, the selection in api/acct-query.ts
 // (applied by the controller), formats in src/cli/format/sacct-*.ts.
 
-import type { Job } from '../core/job.ts';
 import { acctQueryParams } from '../api/acct-query.ts';
 import { sacctArgs } from './sacct-args.ts';
 import { buildSacctRows } from './format/sacct-rows.ts';
 import { renderSacct } from './format/sacct-format.ts';
 import { resolveSacctFields, sacctHelpFields } from './format/sacct-fields.ts';
-import { CliError, config, request, runCli } from './client.ts';
+import { CliError, config, requestJobs, runCli } from './client.ts';
 import { has, last, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
@@ -60,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['sacct: error: Unknown arguments:', ...p.operands.map((o) => `sacct: error:  ${o}`)], 1);
     }
     const { query, units } = parsed.args;
-    const r = await request<{ now: number; jobs: Job[] }>('sacct', `/v1/acct?${acctQueryParams(query)}`);
+    const r = await requestJobs('sacct', `/v1/acct?${acctQueryParams(query)}`);
     const rows = buildSacctRows(r.jobs, { allocations: has(p, 'allocations'), duplicates: query.duplicates }, r.now);
     const parsable = has(p, 'parsable2') ? 'no-ending' : has(p, 'parsable') ? 'ending' : 'none';
     process.stdout.write(renderSacct(rows, {
