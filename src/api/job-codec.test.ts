@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compactJobsBody, decodeJob, encodeJob, encodedJobText } from './job-codec.ts';
+import { cachedJobTexts, compactJobsBody, decodeJobs, jobTexts } from './job-codec.ts';
+import type { CompactJobs } from './job-codec.ts';
 import { at, batchStep, makeJob } from '../cli/format/job-fixture.ts';
 import type { Job } from '../core/job.ts';
 
-test('decode(encode(job)) is the job without env, script and evidence', () => {
+test('decoded jobs are the jobs without env, script and evidence; heads are shared', () => {
   const step = batchStep({ start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 } });
   const job = makeJob({
     id: 42, state: 'FAILED', flags: ['COMPLETING'], held: 'admin', startTime: at('05:00:01'), endTime: at('05:00:09'),
@@ -19,8 +20,14 @@ test('decode(encode(job)) is the job without env, script and evidence', () => {
     timeLimit: null, partition: 'debug', cancelledBy: null, steps: [step], evidence: job.evidence,
   };
   const withRun: Job = { ...job, runs: [run] };
-  const back = decodeJob(JSON.parse(JSON.stringify(encodeJob(withRun))) as unknown[]);
+  const other = makeJob({ id: 43, req: { name: 'other' } });
+  const body = JSON.parse(compactJobsBody(5, [jobTexts(withRun), jobTexts(job), jobTexts(other)])) as CompactJobs;
+  assert.equal(body.now, 5);
+  assert.equal(body.heads.length, 2, 'one head per distinct request and user');
+  const [back, again, third] = decodeJobs(body);
   assert.deepEqual(back, { ...withRun, req: { ...withRun.req, env: {}, script: '' }, evidence: null, runs: [{ ...run, evidence: null }] });
-  assert.equal(encodedJobText(withRun), encodedJobText(withRun), 'cached');
-  assert.equal(JSON.parse(compactJobsBody(5, [encodedJobText(job)])).now, 5);
+  assert.deepEqual(again, { ...job, req: { ...job.req, env: {}, script: '' }, evidence: null });
+  assert.equal(back?.req, again?.req, 'jobs with one head share its objects');
+  assert.equal(third?.req.name, 'other');
+  assert.equal(cachedJobTexts(job), cachedJobTexts(job), 'cached');
 });

@@ -1,7 +1,8 @@
 // A compact wire form of a Job for the bulk queries (squeue, sacct over 100k jobs): each
-// record becomes a JSON array of its values in a fixed order, so no key is repeated, and
-// what no query prints is left out (the submit environment, the script text, the run
-// evidence). decodeJob gives back a Job with env {}, script '' and evidence null.
+// record becomes JSON arrays of its values in a fixed order, so no key is repeated; the
+// request and user (the "head", the same for most jobs of a workflow) are sent once per
+// distinct value; what no query prints is left out (the submit environment, the script
+// text, the run evidence). Decoded jobs have env {}, script '' and evidence null.
 // Because the decoders build Job literals, a field added to Job, JobRequest or StepRecord
 // fails the type check here until it is carried.
 
@@ -61,41 +62,88 @@ function decRun(a: T): RunRecord {
   };
 }
 
-export function encodeJob(j: Job): T {
-  return [j.id, encReq(j.req), encUser(j.user), j.submitTime, j.eligibleTime, j.state, j.flags, j.reason, j.stateDesc, j.priority,
+/** What many jobs share (the request and the user), sent once per distinct value. */
+function encodeHead(j: Job): T {
+  return [encReq(j.req), encUser(j.user)];
+}
+
+/** The rest of a job, in a fixed order. */
+function encodeRest(j: Job): T {
+  return [j.id, j.submitTime, j.eligibleTime, j.state, j.flags, j.reason, j.stateDesc, j.priority,
     j.held, j.startTime, j.endTime, j.nodeList, j.allocCpus, j.allocMem, encExit(j.exitCode), encExit(j.derivedExitCode),
     j.restarts, j.attempt, j.cancelledBy, j.lastSchedEval, j.suspendTime, j.secsPreSuspend, j.steps.map(encStep), j.runs.map(encRun)];
 }
 
-export function decodeJob(a: T): Job {
+interface Head {
+  readonly req: JobRequest;
+  readonly user: UserIdentity;
+}
+
+function decodeRest(a: T, h: Head): Job {
   return {
-    id: asJobId(a[0] as number), req: decReq(a[1] as T), user: decUser(a[2] as T), submitTime: a[3] as number,
-    eligibleTime: a[4] as number | null, state: a[5] as Job['state'], flags: a[6] as Job['flags'], reason: a[7] as Job['reason'],
-    stateDesc: a[8] as string | null, priority: a[9] as number, held: a[10] as Job['held'], startTime: a[11] as number | null,
-    endTime: a[12] as number | null, nodeList: a[13] as string[], allocCpus: a[14] as number, allocMem: a[15] as number,
-    exitCode: decExit(a[16] as T), derivedExitCode: decExit(a[17] as T), restarts: a[18] as number, attempt: a[19] as number,
-    cancelledBy: a[20] as number | null, lastSchedEval: a[21] as number | null, suspendTime: a[22] as number | null,
-    secsPreSuspend: a[23] as number, steps: (a[24] as T[]).map(decStep), runs: (a[25] as T[]).map(decRun), evidence: null,
+    id: asJobId(a[0] as number), req: h.req, user: h.user, submitTime: a[1] as number,
+    eligibleTime: a[2] as number | null, state: a[3] as Job['state'], flags: a[4] as Job['flags'], reason: a[5] as Job['reason'],
+    stateDesc: a[6] as string | null, priority: a[7] as number, held: a[8] as Job['held'], startTime: a[9] as number | null,
+    endTime: a[10] as number | null, nodeList: a[11] as string[], allocCpus: a[12] as number, allocMem: a[13] as number,
+    exitCode: decExit(a[14] as T), derivedExitCode: decExit(a[15] as T), restarts: a[16] as number, attempt: a[17] as number,
+    cancelledBy: a[18] as number | null, lastSchedEval: a[19] as number | null, suspendTime: a[20] as number | null,
+    secsPreSuspend: a[21] as number, steps: (a[22] as T[]).map(decStep), runs: (a[23] as T[]).map(decRun), evidence: null,
   };
 }
 
-/** The JSON text of a job's compact form, cached per (immutable) job object. */
-const cache = new WeakMap<Job, string>();
-export function encodedJobText(j: Job): string {
-  let s = cache.get(j);
-  if (s === undefined) {
-    s = JSON.stringify(encodeJob(j));
-    cache.set(j, s);
-  }
-  return s;
+/** A job's compact form as two JSON texts: the shared head and the rest. */
+export interface JobTexts {
+  readonly head: string;
+  readonly rest: string;
 }
 
-/** A bulk response in compact form: `{"now":N,"jobs":[<encoded>,...]}` built from texts. */
-export function compactJobsBody(now: number, texts: readonly string[]): string {
-  return `{"now":${now},"jobs":[${texts.join(',')}]}`;
+export function jobTexts(j: Job): JobTexts {
+  return { head: JSON.stringify(encodeHead(j)), rest: JSON.stringify(encodeRest(j)) };
+}
+
+/** jobTexts, cached per (immutable) job object. */
+const cache = new WeakMap<Job, JobTexts>();
+export function cachedJobTexts(j: Job): JobTexts {
+  let t = cache.get(j);
+  if (t === undefined) {
+    t = jobTexts(j);
+    cache.set(j, t);
+  }
+  return t;
+}
+
+/**
+ * A bulk response: `{"now":N,"heads":[...],"jobs":[[headIndex,rest],...]}`, built from
+ * texts without parsing them; identical heads are sent once.
+ */
+export function compactJobsBody(now: number, jobs: Iterable<JobTexts>): string {
+  const index = new Map<string, number>();
+  const heads: string[] = [];
+  const out: string[] = [];
+  for (const j of jobs) {
+    let i = index.get(j.head);
+    if (i === undefined) {
+      i = heads.length;
+      index.set(j.head, i);
+      heads.push(j.head);
+    }
+    out.push(`[${i},${j.rest}]`);
+  }
+  return `{"now":${now},"heads":[${heads.join(',')}],"jobs":[${out.join(',')}]}`;
 }
 
 export interface CompactJobs {
   readonly now: number;
-  readonly jobs: readonly T[];
+  readonly heads: readonly T[];
+  readonly jobs: readonly (readonly [number, T])[];
+}
+
+/** Decode a bulk response; jobs with the same head share one request and user object. */
+export function decodeJobs(r: CompactJobs): Job[] {
+  const heads: Head[] = r.heads.map((h) => ({ req: decReq(h[0] as T), user: decUser(h[1] as T) }));
+  return r.jobs.map(([i, rest]) => {
+    const h = heads[i];
+    if (h === undefined) throw new Error(`bad head index ${i}`);
+    return decodeRest(rest, h);
+  });
 }

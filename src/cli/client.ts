@@ -9,7 +9,7 @@ import { confPath } from '../lib/conf-file.ts';
 import { authHeaders } from '../lib/auth-header.ts';
 import type { ErrorBody } from '../api/wire.ts';
 import type { Job } from '../core/job.ts';
-import { decodeJob } from '../api/job-codec.ts';
+import { decodeJobs } from '../api/job-codec.ts';
 import type { CompactJobs } from '../api/job-codec.ts';
 
 export class CliError extends Error {
@@ -65,7 +65,7 @@ export async function requestJobs(prog: string, path: string): Promise<{ now: nu
     if (body === null) throw e;
     throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
   }
-  return { now: r.now, jobs: r.jobs.map(decodeJob) };
+  return { now: r.now, jobs: decodeJobs(r) };
 }
 
 export function errorBody(e: unknown): ErrorBody | null {

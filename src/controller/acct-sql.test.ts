@@ -7,7 +7,8 @@ import { Store } from './store.ts';
 import { acctWhere } from './acct-sql.ts';
 import { acctMatches } from '../api/acct-query.ts';
 import type { AcctQuery } from '../api/acct-query.ts';
-import { decodeJob } from '../api/job-codec.ts';
+import { compactJobsBody, decodeJobs } from '../api/job-codec.ts';
+import type { CompactJobs } from '../api/job-codec.ts';
 import { makeJob } from '../cli/format/job-fixture.ts';
 import type { JobOverrides } from '../cli/format/job-fixture.ts';
 
@@ -19,7 +20,7 @@ function job(id: number, sub: number, start: number | null, end: number | null, 
   return makeJob({ id, state, submitTime: ms(sub) ?? 0, eligibleTime: ms(sub), startTime: ms(start), endTime: ms(end), ...o });
 }
 
-test('the SQL selection answers as acctMatches over many queries (and the store keeps compact texts)', () => {
+test('the SQL selection answers as acctMatches over many queries, from the accounting index', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-acct-'));
   const store = new Store(dir);
   try {
@@ -47,7 +48,7 @@ test('the SQL selection answers as acctMatches over many queries (and the store 
     for (const q of queries) {
       const sql = acctWhere(q);
       assert.ok(sql !== null);
-      const got = store.summaries(sql.where, sql.args).map((t) => decodeJob(JSON.parse(t) as unknown[]).id);
+      const got = decodeJobs(JSON.parse(compactJobsBody(0, store.acctTexts(sql.where, sql.args))) as CompactJobs).map((j) => j.id);
       assert.deepEqual(got, jobs.filter((j) => acctMatches(j, q)).map((j) => j.id), JSON.stringify(q));
     }
     assert.equal(acctWhere({ ...base, duplicates: true }), null);

@@ -10,7 +10,7 @@
 import type { Job } from '../core/job.ts';
 import type { AcctQuery } from '../api/acct-query.ts';
 import { acctMatches } from '../api/acct-query.ts';
-import { compactJobsBody, encodedJobText } from '../api/job-codec.ts';
+import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { RawJson } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
 import { acctWhere } from './acct-sql.ts';
@@ -37,7 +37,7 @@ export function accountingJobs(ctl: Controller, asked: AcctQuery, onlyUid: numbe
 export async function accountingCompact(ctl: Controller, asked: AcctQuery, onlyUid: number | null): Promise<RawJson> {
   const q = narrow(asked, onlyUid);
   const sql = acctWhere(q);
-  if (sql === null) return new RawJson(compactJobsBody(ctl.clock(), accountingJobs(ctl, asked, onlyUid).map(encodedJobText)));
+  if (sql === null) return new RawJson(compactJobsBody(ctl.clock(), accountingJobs(ctl, asked, onlyUid).map(cachedJobTexts)));
   await ctl.store.flush();
-  return new RawJson(compactJobsBody(ctl.clock(), ctl.store.summaries(sql.where, sql.args)));
+  return new RawJson(compactJobsBody(ctl.clock(), ctl.store.acctTexts(sql.where, sql.args)));
 }

@@ -19,7 +19,7 @@ import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
 import { accountingCompact, accountingJobs } from './acct.ts';
-import { compactJobsBody, encodedJobText } from '../api/job-codec.ts';
+import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 
@@ -60,7 +60,7 @@ export function controllerRoutes(ctl: Controller): Router {
     const own = seesOnlyOwnJobs(ctl.cfg, who);
     const jobs = [...ctl.jobs.values()].filter((j) => (want === null || want.has(j.id)) && (!own || j.user.uid === who.uid));
     // fmt=t: the compact form (api/job-codec.ts) squeue asks for.
-    if (req.query.get('fmt') === 't') return new RawJson(compactJobsBody(ctl.clock(), jobs.map(encodedJobText)));
+    if (req.query.get('fmt') === 't') return new RawJson(compactJobsBody(ctl.clock(), jobs.map(cachedJobTexts)));
     return { now: ctl.clock(), jobs };
   });
 

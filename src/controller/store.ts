@@ -15,7 +15,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job, JobId } from '../core/job.ts';
 import { isFinished } from '../core/job-state.ts';
-import { encodedJobText } from '../api/job-codec.ts';
+import { cachedJobTexts } from '../api/job-codec.ts';
+import type { JobTexts } from '../api/job-codec.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -45,13 +46,27 @@ CREATE INDEX IF NOT EXISTS events_job ON events(job_id);
 `;
 
 /**
- * Columns added for accounting queries (sacct's selection runs in SQL on them) and the
- * job's compact wire form (api/job-codec.ts), so a query over 100k jobs neither parses nor
- * re-serialises the full rows. Added to older databases at open and filled from `data`.
+ * The accounting index: per job the columns sacct's selection runs on (controller/acct-sql.ts)
+ * and the compact wire texts (api/job-codec.ts), in narrow rows of their own so a query over
+ * 100k jobs neither reads nor parses the full `data`. Filled from `data` at open when a
+ * database predates it.
  */
-const QUERY_COLUMNS: readonly (readonly [string, string])[] = [
-  ['eligible_time', 'INTEGER'], ['account', 'TEXT'], ['part', 'TEXT'], ['summary', 'TEXT'],
-];
+const ACCT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS acct (
+  id INTEGER PRIMARY KEY,
+  uid INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  submit_time INTEGER NOT NULL,
+  eligible_time INTEGER,
+  start_time INTEGER,
+  end_time INTEGER,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  head TEXT NOT NULL,
+  rest TEXT NOT NULL
+);
+`;
 
 interface PendingWrite {
   job: Job;
@@ -64,6 +79,7 @@ interface PendingWrite {
 export class Store {
   private readonly db: DatabaseSync;
   private readonly upsert: StatementSync;
+  private readonly upsertAcct: StatementSync;
   private readonly addEvent: StatementSync;
   private readonly addScript: StatementSync;
   private readonly setMeta: StatementSync;
@@ -79,14 +95,14 @@ export class Store {
     const sync = process.env.RATCHET_STORE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
     this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${sync}; PRAGMA busy_timeout=5000;`);
     this.db.exec(SCHEMA);
-    const have = new Set((this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).map((c) => c.name));
-    for (const [col, type] of QUERY_COLUMNS) if (!have.has(col)) this.db.exec(`ALTER TABLE jobs ADD COLUMN ${col} ${type}`);
-    this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data,
-        eligible_time, account, part, summary)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    this.db.exec(ACCT_SCHEMA);
+    this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, finished=excluded.finished, name=excluded.name,
-        submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data,
-        eligible_time=excluded.eligible_time, account=excluded.account, part=excluded.part, summary=excluded.summary`);
+        submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data`);
+    this.upsertAcct = this.db.prepare(`INSERT OR REPLACE INTO acct
+      (id, uid, name, state, submit_time, eligible_time, start_time, end_time, account, part, head, rest)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.backfill();
     this.addEvent = this.db.prepare('INSERT INTO events (job_id, at, kind, data) VALUES (?, ?, ?, ?)');
     this.addScript = this.db.prepare('INSERT OR REPLACE INTO scripts (id, script) VALUES (?, ?)');
@@ -174,22 +190,24 @@ export class Store {
   private writeRow(job: Job): void {
     const data = JSON.stringify({ ...job, req: { ...job.req, script: '' } });
     this.upsert.run(job.id, job.user.uid, job.req.name, job.state, isFinished(job.state) && job.flags.length === 0 ? 1 : 0,
-      job.submitTime, job.startTime, job.endTime, data, job.eligibleTime, job.req.account, job.req.partition, encodedJobText(job));
+      job.submitTime, job.startTime, job.endTime, data);
+    const t = cachedJobTexts(job);
+    this.upsertAcct.run(job.id, job.user.uid, job.req.name, job.state, job.submitTime, job.eligibleTime, job.startTime, job.endTime,
+      job.req.account, job.req.partition, t.head, t.rest);
   }
 
   /** Rows written before the query columns existed: fill them from `data`, once. */
   private backfill(): void {
-    const rows = this.db.prepare('SELECT data FROM jobs WHERE summary IS NULL').all() as { data: string }[];
+    const rows = this.db.prepare('SELECT data FROM jobs WHERE id NOT IN (SELECT id FROM acct)').all() as { data: string }[];
     if (rows.length === 0) return;
     this.db.exec('BEGIN');
     for (const r of rows) this.writeRow(JSON.parse(r.data) as Job);
     this.db.exec('COMMIT');
   }
 
-  /** Compact texts (api/job-codec.ts) of the rows a caller-built WHERE selects, by id. */
-  summaries(where: string, args: readonly (number | string)[]): string[] {
-    const rows = this.db.prepare(`SELECT summary FROM jobs WHERE ${where} ORDER BY id`).all(...args) as { summary: string }[];
-    return rows.map((r) => r.summary);
+  /** Compact texts (api/job-codec.ts) of the accounting rows a caller-built WHERE selects, by id. */
+  acctTexts(where: string, args: readonly (number | string)[]): JobTexts[] {
+    return this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`).all(...args) as unknown as JobTexts[];
   }
 
   private hydrate(data: string, withScript: boolean): Job {
