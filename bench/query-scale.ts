@@ -121,6 +121,8 @@ async function main(): Promise<void> {
       '',
     ].join('\n'));
   } finally {
+    // The running queued jobs (sleep 1000) would outlive the agents: cancel them first.
+    if (values.keep !== true) spawnSync('scancel', ['-t', 'R'], { env, cwd: dir });
     if (values.keep === true) process.stdout.write(`cluster kept: . ${join(dir, 'env.sh')}; ratchet cluster down --dir ${dir}\n`);
     else await clusterDown(dir);
     if (!process.env.RATCHET_KEEP && values.keep !== true) rmSync(dir, { recursive: true, force: true });
