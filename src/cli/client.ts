@@ -8,6 +8,9 @@ import { HttpError } from '../lib/http-error.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { authHeaders } from '../lib/auth-header.ts';
 import type { ErrorBody } from '../api/wire.ts';
+import type { Job } from '../core/job.ts';
+import { decodeJobs } from '../api/job-codec.ts';
+import type { CompactJobs } from '../api/job-codec.ts';
 
 export class CliError extends Error {
   readonly lines: string[];
@@ -50,6 +53,19 @@ export async function request<T>(prog: string, path: string, body?: unknown): Pr
     if (e instanceof HttpError) throw e;
     throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
   }
+}
+
+/** A bulk query in the compact form (fmt=t, api/job-codec.ts), decoded; a controller error as `<prog>: error: ...`. */
+export async function requestJobs(prog: string, path: string): Promise<{ now: number; jobs: Job[] }> {
+  let r: CompactJobs;
+  try {
+    r = await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
+  } catch (e) {
+    const body = errorBody(e);
+    if (body === null) throw e;
+    throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
+  }
+  return { now: r.now, jobs: decodeJobs(r) };
 }
 
 export function errorBody(e: unknown): ErrorBody | null {

@@ -2,14 +2,13 @@
 // time window and user defaults in sacct-args.ts, the selection in api/acct-query.ts
 // (applied by the controller), formats in src/cli/format/sacct-*.ts.
 
-import type { Job } from '../core/job.ts';
 import { parseJobSpec, sacctOrder, selectBySpecs } from './format/array-view.ts';
 import { acctQueryParams } from '../api/acct-query.ts';
 import { sacctArgs } from './sacct-args.ts';
 import { buildSacctRows } from './format/sacct-rows.ts';
 import { renderSacct } from './format/sacct-format.ts';
 import { resolveSacctFields, sacctHelpFields } from './format/sacct-fields.ts';
-import { CliError, config, request, runCli } from './client.ts';
+import { CliError, config, requestJobs, runCli } from './client.ts';
 import { has, last, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
@@ -61,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['sacct: error: Unknown arguments:', ...p.operands.map((o) => `sacct: error:  ${o}`)], 1);
     }
     const { query, units } = parsed.args;
-    const r = await request<{ now: number; jobs: Job[] }>('sacct', `/v1/acct?${acctQueryParams(query)}`);
+    const r = await requestJobs('sacct', `/v1/acct?${acctQueryParams(query)}`);
     // `-j J_I`: the controller matched the array; keep the tasks named.
     const specs = (p.values.get('jobs') ?? []).flatMap((v) => v.split(/,(?![^[]*\])/))
       .map((a) => parseJobSpec(a.split('.')[0] ?? '')).filter((x) => x !== null);

@@ -4,13 +4,12 @@
 // sorted (so a bad -S key errors after it), and a bad format field is reported on stderr
 // while the rest prints, with exit 0.
 
-import type { JobsResponse } from '../api/wire.ts';
 import { parseSqueueFormat, ctimeLine, squeueHeader, squeueRow } from './format/squeue-format.ts';
 import type { ParsedFormat } from './format/squeue-format.ts';
 import { parseSqueueLongFormat } from './format/squeue-format2.ts';
 import { selectJobs } from './format/squeue-select.ts';
 import { SQUEUE_USAGE, squeueArgs } from './squeue-args.ts';
-import { CliError, config, request, runCli } from './client.ts';
+import { CliError, config, requestJobs, runCli } from './client.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
@@ -64,7 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     // A bad -t is refused before the controller is asked, as squeue's option parsing does.
     const early = selectJobs([], select, 0);
     if (!early.ok && early.phase === 'options') throw new CliError(early.errors.map((e) => `squeue: error: ${e}`), 1);
-    const r = await request<JobsResponse>('squeue', a.jobIds !== null && a.jobIds.length > 0 ? `/v1/jobs?ids=${a.jobIds.join(',')}` : '/v1/jobs');
+    const r = await requestJobs('squeue', a.jobIds !== null && a.jobIds.length > 0 ? `/v1/jobs?ids=${a.jobIds.join(',')}` : '/v1/jobs');
     if (a.jobSpecs !== null) r.jobs = selectBySpecs(r.jobs, a.jobSpecs);
     if (a.singleJob !== null && r.jobs.length === 0) throw new CliError(['slurm_load_jobs error: Invalid job id specified'], 1);
 

@@ -1,16 +1,27 @@
-// The accounting answer (GET /v1/acct): the store's rows for the query's window, the live
-// job instead of its row where the job is still in memory (fresher than its last commit),
-// then slurmdbd's selection (api/acct-query.ts). Under PrivateData=jobs a non-operator's
-// query is narrowed to their own uid, whatever users it named (-a, -u other).
+// The accounting answer (GET /v1/acct). Under PrivateData=jobs a non-operator's query is
+// first narrowed to their own uid, whatever users it named (-a, -u other). Then either
+//  - compact (the CLI's `fmt=t`): the selection runs in SQL (acct-sql.ts) over the store,
+//    flushed first so every row is as fresh as the live job, and the stored compact texts
+//    are returned as they are; or
+//  - objects (or -D, which has no SQL form): the store's rows for the window, the live job
+//    instead of its row where the job is in memory, then slurmdbd's selection
+//    (api/acct-query.ts) in JS.
 
 import type { Job } from '../core/job.ts';
 import type { AcctQuery } from '../api/acct-query.ts';
 import { acctMatches } from '../api/acct-query.ts';
+import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
+import { RawJson } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
+import { acctWhere } from './acct-sql.ts';
+
+function narrow(asked: AcctQuery, onlyUid: number | null): AcctQuery {
+  if (onlyUid === null) return asked;
+  return { ...asked, uids: asked.uids === null ? [onlyUid] : asked.uids.filter((u) => u === onlyUid) };
+}
 
 export function accountingJobs(ctl: Controller, asked: AcctQuery, onlyUid: number | null): Job[] {
-  const q: AcctQuery = onlyUid === null ? asked
-    : { ...asked, uids: asked.uids === null ? [onlyUid] : asked.uids.filter((u) => u === onlyUid) };
+  const q = narrow(asked, onlyUid);
   if (q.uids !== null && q.uids.length === 0) return [];
   // The SQL bounds are a superset of every record test: whatever ended did so after the
   // window opened, and whatever counts was submitted before it closed.
@@ -21,4 +32,12 @@ export function accountingJobs(ctl: Controller, asked: AcctQuery, onlyUid: numbe
     if (acctMatches(job, q)) out.push(job);
   }
   return out;
+}
+
+export async function accountingCompact(ctl: Controller, asked: AcctQuery, onlyUid: number | null): Promise<RawJson> {
+  const q = narrow(asked, onlyUid);
+  const sql = acctWhere(q);
+  if (sql === null) return new RawJson(compactJobsBody(ctl.clock(), accountingJobs(ctl, asked, onlyUid).map(cachedJobTexts)));
+  await ctl.store.flush();
+  return new RawJson(compactJobsBody(ctl.clock(), ctl.store.acctTexts(sql.where, sql.args)));
 }

@@ -9,7 +9,7 @@ import type {
 } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
 import { invalidSubmitField, isIntArray } from '../api/validate.ts';
-import { HttpError, Router } from '../lib/http.ts';
+import { HttpError, RawJson, Router } from '../lib/http.ts';
 import { uidOf } from '../lib/users.ts';
 import { expandHostlist } from '../core/hostlist.ts';
 import type { Controller } from './controller.ts';
@@ -21,7 +21,8 @@ import { planUpdate } from './update.ts';
 import { cancelPendingTasks, recordsNamed, taskTargets } from './arrays.ts';
 import type { IndexSet } from '../core/array-spec.ts';
 import { formatSet, setUnion } from '../core/array-spec.ts';
-import { accountingJobs } from './acct.ts';
+import { accountingCompact, accountingJobs } from './acct.ts';
+import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 import { suspendJobs } from './suspend.ts';
@@ -63,7 +64,7 @@ export function controllerRoutes(ctl: Controller): Router {
     }
   });
 
-  r.on('GET', '/v1/jobs', async (req): Promise<JobsResponse> => {
+  r.on('GET', '/v1/jobs', async (req): Promise<JobsResponse | RawJson> => {
     const who = await identify(req);
     const ids = req.query.get('ids');
     const want = ids ? new Set(ids.split(',').map(Number)) : null;
@@ -71,6 +72,8 @@ export function controllerRoutes(ctl: Controller): Router {
     // An array's id names every record of the array.
     const jobs = [...ctl.jobs.values()].filter((j) => (want === null || want.has(j.id) || (j.array !== null && want.has(j.array.jobId)))
       && (!own || j.user.uid === who.uid));
+    // fmt=t: the compact form (api/job-codec.ts) squeue asks for.
+    if (req.query.get('fmt') === 't') return new RawJson(compactJobsBody(ctl.clock(), jobs.map(cachedJobTexts)));
     return { now: ctl.clock(), jobs };
   });
 
@@ -78,7 +81,9 @@ export function controllerRoutes(ctl: Controller): Router {
     const who = await identify(req);
     const q = parseAcctQuery(req.query);
     if (q === null) throw bad('accounting query');
-    return { now: ctl.clock(), jobs: accountingJobs(ctl, q, seesOnlyOwnJobs(ctl.cfg, who) ? who.uid : null) };
+    const onlyUid = seesOnlyOwnJobs(ctl.cfg, who) ? who.uid : null;
+    if (req.query.get('fmt') === 't') return accountingCompact(ctl, q, onlyUid);
+    return { now: ctl.clock(), jobs: accountingJobs(ctl, q, onlyUid) };
   });
 
   r.on('POST', '/v1/cancel', async (req) => {

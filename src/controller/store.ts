@@ -15,6 +15,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job, JobId } from '../core/job.ts';
 import { isFinished } from '../core/job-state.ts';
+import { cachedJobTexts } from '../api/job-codec.ts';
+import type { JobTexts } from '../api/job-codec.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -43,6 +45,31 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_job ON events(job_id);
 `;
 
+/**
+ * The accounting index: per job the columns sacct's selection runs on (controller/acct-sql.ts)
+ * and the compact wire texts (api/job-codec.ts), in narrow rows of their own so a query over
+ * 100k jobs neither reads nor parses the full `data`. Filled from `data` at open when a
+ * database predates it.
+ */
+const ACCT_SCHEMA = `
+CREATE TABLE IF NOT EXISTS acct (
+  id INTEGER PRIMARY KEY,
+  uid INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  submit_time INTEGER NOT NULL,
+  eligible_time INTEGER,
+  start_time INTEGER,
+  end_time INTEGER,
+  account TEXT NOT NULL,
+  part TEXT NOT NULL,
+  array_job_id INTEGER,
+  head TEXT NOT NULL,
+  rest TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS acct_array ON acct(array_job_id);
+`;
+
 interface PendingWrite {
   job: Job;
   kind: string;
@@ -54,6 +81,7 @@ interface PendingWrite {
 export class Store {
   private readonly db: DatabaseSync;
   private readonly upsert: StatementSync;
+  private readonly upsertAcct: StatementSync;
   private readonly addEvent: StatementSync;
   private readonly addScript: StatementSync;
   private readonly setMeta: StatementSync;
@@ -73,11 +101,16 @@ export class Store {
     const cols = this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[];
     if (!cols.some((c) => c.name === 'array_job_id')) this.db.exec('ALTER TABLE jobs ADD COLUMN array_job_id INTEGER');
     this.db.exec('CREATE INDEX IF NOT EXISTS jobs_array ON jobs(array_job_id)');
+    this.db.exec(ACCT_SCHEMA);
     this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data, array_job_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, finished=excluded.finished, name=excluded.name,
         submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data,
         array_job_id=excluded.array_job_id`);
+    this.upsertAcct = this.db.prepare(`INSERT OR REPLACE INTO acct
+      (id, uid, name, state, submit_time, eligible_time, start_time, end_time, account, part, array_job_id, head, rest)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.backfill();
     this.addEvent = this.db.prepare('INSERT INTO events (job_id, at, kind, data) VALUES (?, ?, ?, ?)');
     this.addScript = this.db.prepare('INSERT OR REPLACE INTO scripts (id, script) VALUES (?, ?)');
     this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)');
@@ -165,6 +198,23 @@ export class Store {
     const data = JSON.stringify({ ...job, req: { ...job.req, script: '' } });
     this.upsert.run(job.id, job.user.uid, job.req.name, job.state, isFinished(job.state) && job.flags.length === 0 ? 1 : 0,
       job.submitTime, job.startTime, job.endTime, data, job.array?.jobId ?? null);
+    const t = cachedJobTexts(job);
+    this.upsertAcct.run(job.id, job.user.uid, job.req.name, job.state, job.submitTime, job.eligibleTime, job.startTime, job.endTime,
+      job.req.account, job.req.partition, job.array?.jobId ?? null, t.head, t.rest);
+  }
+
+  /** Rows written before the query columns existed: fill them from `data`, once. */
+  private backfill(): void {
+    const rows = this.db.prepare('SELECT data FROM jobs WHERE id NOT IN (SELECT id FROM acct)').all() as { data: string }[];
+    if (rows.length === 0) return;
+    this.db.exec('BEGIN');
+    for (const r of rows) this.writeRow(JSON.parse(r.data) as Job);
+    this.db.exec('COMMIT');
+  }
+
+  /** Compact texts (api/job-codec.ts) of the accounting rows a caller-built WHERE selects, by id. */
+  acctTexts(where: string, args: readonly (number | string)[]): JobTexts[] {
+    return this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`).all(...args) as unknown as JobTexts[];
   }
 
   private hydrate(data: string, withScript: boolean): Job {

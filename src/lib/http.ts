@@ -81,9 +81,18 @@ export class Router {
   }
 }
 
+/** A handler result already serialised as JSON (bulk answers built from cached texts). */
+export class RawJson {
+  readonly text: string;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
-  const text = JSON.stringify(body);
+  const text = body instanceof RawJson ? body.text : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

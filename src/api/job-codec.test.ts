@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cachedJobTexts, compactJobsBody, decodeJobs, jobTexts } from './job-codec.ts';
+import type { CompactJobs } from './job-codec.ts';
+import { at, batchStep, makeJob } from '../cli/format/job-fixture.ts';
+import type { Job } from '../core/job.ts';
+
+test('decoded jobs are the jobs without env, script and evidence; heads are shared', () => {
+  const step = batchStep({ start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 } });
+  const job = makeJob({
+    id: 42, state: 'FAILED', flags: ['COMPLETING'], held: 'admin', startTime: at('05:00:01'), endTime: at('05:00:09'),
+    nodeList: ['n1', 'n2'], exitCode: { code: 3, signal: 0 }, cancelledBy: 7, steps: [step], stateDesc: 'why',
+    req: { env: { A: '1' }, script: '#!/bin/sh\n', signal: { signal: 10, secs: 60, batch: true }, comment: 'c', timeLimit: 600 },
+    evidence: { exitCode: 3, signal: null, oomKills: 0, timeLimitAt: null, killedAfterWait: false, launchError: null, peakMemBytes: 1,
+      memLimitBytes: null, userCpu: 0.5, systemCpu: 0.25, startedAt: 1, endedAt: 2 },
+  });
+  const run = {
+    attempt: 1, state: 'REQUEUED' as const, reason: 'None' as const, exitCode: { code: 0, signal: 9 }, derivedExitCode: { code: 0, signal: 0 },
+    startTime: 1, endTime: 2, submitTime: 0, eligibleTime: 0, nodeList: ['n1'], allocCpus: 2, memPerNode: 100, memPerCpu: null,
+    timeLimit: null, partition: 'debug', cancelledBy: null, steps: [step], evidence: job.evidence,
+  };
+  const withRun: Job = { ...job, runs: [run] };
+  const other = makeJob({ id: 43, req: { name: 'other' } });
+  const body = JSON.parse(compactJobsBody(5, [jobTexts(withRun), jobTexts(job), jobTexts(other)])) as CompactJobs;
+  assert.equal(body.now, 5);
+  assert.equal(body.heads.length, 2, 'one head per distinct request and user');
+  const [back, again, third] = decodeJobs(body);
+  assert.deepEqual(back, { ...withRun, req: { ...withRun.req, env: {}, script: '' }, evidence: null, runs: [{ ...run, evidence: null }] });
+  assert.deepEqual(again, { ...job, req: { ...job.req, env: {}, script: '' }, evidence: null });
+  assert.equal(back?.req, again?.req, 'jobs with one head share its objects');
+  assert.equal(third?.req.name, 'other');
+  assert.equal(cachedJobTexts(job), cachedJobTexts(job), 'cached');
+});
