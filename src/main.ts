@@ -43,6 +43,12 @@ async function run(): Promise<void> {
     process.exitCode = name === '--help' ? 0 : 2;
     return;
   }
+  // A reader that went away (`scontrol show job | head`): stop quietly with the status of a
+  // process killed by SIGPIPE (128 + 13), as Slurm's C commands end.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(141);
+  });
   const mod = await load();
   await mod.main(argv);
 }

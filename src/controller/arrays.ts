@@ -7,6 +7,7 @@ import type { IndexSet } from '../core/array-spec.ts';
 import { setHas, setSize } from '../core/array-spec.ts';
 import { dropPendingTasks, splitTask } from '../core/job-array.ts';
 import { isFinished } from '../core/job-state.ts';
+import { startedTaskDependency } from './array-deps.ts';
 import type { Controller } from './controller.ts';
 
 /** Running (or completing) tasks per ArrayJobId, for `%N` throttles. */
@@ -30,9 +31,14 @@ export function splitArrayTask(ctl: Controller, metaId: number, task: number, no
   const newId = setSize(meta.array.pending) === 1 ? meta.id : asJobId(ctl.store.allocateJobId());
   const r = splitTask(meta, task, newId);
   if (r === null) return null;
-  ctl.replace(r.meta, 'array_split', now, { task, id: r.task.id });
-  if (r.task !== r.meta) ctl.replace(r.task, 'array_task', now, { task }, true);
-  return r.task.id;
+  // aftercorr items are fulfilled for the task that starts (array-deps.ts).
+  const started: Job = { ...r.task, dependency: startedTaskDependency(r.task) };
+  if (r.task === r.meta) ctl.replace(started, 'array_split', now, { task, id: started.id });
+  else {
+    ctl.replace(r.meta, 'array_split', now, { task, id: started.id });
+    ctl.replace(started, 'array_task', now, { task }, true);
+  }
+  return started.id;
 }
 
 /** Every record of array `arrayJobId` (meta first, then tasks by id descending, as scontrol lists them). */

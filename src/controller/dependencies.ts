@@ -4,18 +4,23 @@
 // this file supplies the live job table to them and turns verdicts into job events.
 //
 // Targets resolve against the live jobs (finished ones stay until MinJobAge), as in Slurm: an
-// id no longer (or never) known is fulfilled. Array targets (`J_7`, `J_*`, and a plain id
-// naming an array) are resolved here too once job arrays exist; until then a task of a
-// plain job is unknown, which is what Slurm answers for it.
+// id no longer (or never) known is fulfilled. Array targets (`J_7`, `J_*`, a plain id naming
+// an array) and `aftercorr` task by task are resolved in array-deps.ts.
 
 import type { Job } from '../core/job.ts';
 import type { RatchetConfig } from '../core/config-model.ts';
 import { parseDependency, targetJobIds } from '../core/dependency.ts';
 import type { JobDependency } from '../core/dependency.ts';
-import { evaluateDependency, jobFacts } from '../core/dependency-eval.ts';
-import type { DepContext, DepTargetFacts } from '../core/dependency-eval.ts';
+import { evaluateDependency } from '../core/dependency-eval.ts';
+import type { DepContext, DepEvaluation } from '../core/dependency-eval.ts';
+import type { IndexSet } from '../core/array-spec.ts';
+import { isArrayMeta } from '../core/job-array.ts';
+import { ArrayIndex, corrSplit, hasCorr, resolveTarget, withoutCorr } from './array-deps.ts';
+import { splitArrayTask } from './arrays.ts';
 import { SlurmError } from '../api/wire.ts';
 import type { Controller } from './controller.ts';
+
+type Verdict = Pick<DepEvaluation, 'verdict' | 'wakeAt'> & { dependency: JobDependency | null };
 
 const DEP_REASONS = new Set(['Dependency', 'DependencyNeverSatisfied']);
 
@@ -92,10 +97,23 @@ export class DependencyEvaluator {
     this.ctl = ctl;
   }
 
-  private resolve(id: number, task: number | '*' | null): DepTargetFacts | undefined {
-    if (task !== null) return undefined;
-    const job = this.ctl.jobs.get(id);
-    return job === undefined ? undefined : jobFacts(job);
+  /** The live arrays, built at most once per evaluation pass. */
+  private index: ArrayIndex | null = null;
+  /** Array meta records with aftercorr: the pending tasks the scheduler may start. */
+  private readonly corrReady = new Map<number, IndexSet>();
+
+  private arrays(): ArrayIndex {
+    return (this.index ??= new ArrayIndex(this.ctl.jobs.values()));
+  }
+
+  /**
+   * For a meta record whose aftercorr items are decided per task: the tasks that may start
+   * (possibly none); null for any other job (its dependency alone decides).
+   */
+  readyTasks(job: Job): IndexSet | null {
+    if (!isArrayMeta(job) || !hasCorr(job.dependency) || job.dependency === null) return null;
+    if (withoutCorr(job.dependency).items.length > 0) return [];
+    return this.corrReady.get(job.id) ?? [];
   }
 
   private needs(job: Job): boolean {
@@ -114,6 +132,7 @@ export class DependencyEvaluator {
     // Events applied below set `dirty` again, so their consequences get one more pass.
     this.dirty = false;
     this.wakeAt = Infinity;
+    this.index = null;
     const changed: Job[] = [];
     let index: SingletonIndex | null = null;
     const singleton = (): SingletonIndex => (index ??= new SingletonIndex(this.ctl.jobs.values()));
@@ -129,18 +148,53 @@ export class DependencyEvaluator {
   /** Evaluate one job now (at submit); returns it if it changed. */
   evaluateOne(job: Job, now: number): Job | null {
     if (!this.needs(job)) return null;
+    this.index = null;
     return this.evaluate(job, now, () => new SingletonIndex(this.ctl.jobs.values()));
   }
 
   private evaluate(job: Job, now: number, singleton: () => SingletonIndex): Job | null {
+    const lookup = (id: number): Job | undefined => this.ctl.jobs.get(id);
     const ctx: DepContext = {
       now,
-      resolve: (t) => this.resolve(t.jobId, t.task),
+      resolve: (t, type) => resolveTarget(t, type === 'aftercorr', job.array?.taskId ?? null, this.arrays(), lookup),
       singletonClear: () => singleton().clear(job),
     };
+    if (isArrayMeta(job) && hasCorr(job.dependency)) return this.evaluateCorr(job, now, ctx);
     const ev = job.dependency === null
       ? { dependency: null, verdict: 'satisfied' as const, wakeAt: null }
       : evaluateDependency(job.dependency, ctx);
+    return this.conclude(job, now, ev);
+  }
+
+  /**
+   * A meta record with aftercorr items: its other items decide as usual; then each pending
+   * task is ready, waiting, or (its corresponding task failed) split off to fail on its own.
+   */
+  private evaluateCorr(job: Job, now: number, ctx: DepContext): Job | null {
+    const dep = job.dependency;
+    if (dep === null) return null;
+    const corrItems = dep.items.filter((i) => i.type === 'aftercorr');
+    const rest = evaluateDependency(withoutCorr(dep), ctx);
+    if (rest.verdict !== 'satisfied') {
+      this.corrReady.delete(job.id);
+      return this.conclude(job, now, { ...rest, dependency: { ...rest.dependency, items: [...rest.dependency.items, ...corrItems] } });
+    }
+    const split = corrSplit(job, this.arrays(), (id) => this.ctl.jobs.get(id));
+    for (const task of split.failed) {
+      const id = splitArrayTask(this.ctl, job.id, task, now);
+      if (id === null) continue;
+      const failedDep = { ...dep, items: corrItems.map((i) => ({ ...i, state: 'failed' as const })) };
+      this.conclude(this.ctl.jobs.get(id) ?? job, now, { dependency: failedDep, verdict: 'never', wakeAt: null });
+    }
+    this.index = null;
+    const current = this.ctl.jobs.get(job.id);
+    if (current === undefined || !isArrayMeta(current)) return null;
+    this.corrReady.set(job.id, split.ready);
+    const verdict = split.ready.length > 0 ? 'satisfied' : 'pending';
+    return this.conclude(current, now, { dependency: { ...dep, items: corrItems }, verdict, wakeAt: null });
+  }
+
+  private conclude(job: Job, now: number, ev: Verdict): Job | null {
     if (ev.wakeAt !== null) this.wakeAt = Math.min(this.wakeAt, ev.wakeAt);
     const kill = ev.verdict === 'never' && killsOnInvalid(this.ctl.cfg, job);
     const r = this.ctl.apply(job.id, { kind: 'dependency', at: now, dependency: ev.dependency, verdict: ev.verdict, kill });

@@ -10,7 +10,7 @@ import type { SchedJob, SchedNode, SchedPartition } from '../sched/schedule.ts';
 import type { Controller } from './controller.ts';
 import { cpusPerNode, memPerNodeOf } from '../core/job-new.ts';
 import { pendingTasks } from '../core/job-array.ts';
-import { setTake } from '../core/array-spec.ts';
+import { setIntersect, setSize, setTake } from '../core/array-spec.ts';
 import { runningTasks, splitArrayTask } from './arrays.ts';
 import { dependencySatisfied } from '../core/dependency-eval.ts';
 
@@ -41,7 +41,8 @@ export class SchedulerLoop {
   }
 
   private eligible(job: Job): boolean {
-    return job.state === 'PENDING' && job.held === null && !STICKY.has(job.reason) && dependencySatisfied(job);
+    if (job.state !== 'PENDING' || job.held !== null || STICKY.has(job.reason)) return false;
+    return dependencySatisfied(job) || setSize(this.ctl.deps.readyTasks(job) ?? []) > 0;
   }
 
   /** Candidates for a job, one per array task that could start now (throttle, free CPUs). */
@@ -50,8 +51,10 @@ export class SchedulerLoop {
       id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
       cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
     };
-    const pending = pendingTasks(job);
-    if (pending.length === 0) {
+    // aftercorr: only the tasks whose corresponding task finished ok.
+    const ready = this.ctl.deps.readyTasks(job);
+    const pending = ready === null ? pendingTasks(job) : setIntersect(pendingTasks(job), ready);
+    if (pendingTasks(job).length === 0) {
       out.push(base);
       return;
     }

@@ -211,7 +211,7 @@ export function selectJobs(jobs: readonly JobView[], opts: SqueueSelectOptions, 
   const filter = states.filter;
   const ids = opts.jobIds === null || opts.jobIds === undefined ? null : new Set(opts.jobIds);
   const picked = jobs.filter((j) =>
-    (ids === null || ids.has(j.id))
+    (ids === null || ids.has(j.id) || (j.array !== null && ids.has(j.array.jobId)))
     && stateMatches(j, filter)
     && userMatches(opts.users, j)
     && partitionMatches(opts.partitions, j)
