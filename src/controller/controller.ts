@@ -66,7 +66,7 @@ export class Controller {
     this.cfg = cfg;
     this.clock = clock;
     this.bootTime = clock();
-    this.store = new Store(cfg.stateSaveLocation);
+    this.store = new Store(cfg.stateSaveLocation, cfg.firstJobId);
     this.nodes = new NodeRegistry(cfg);
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);

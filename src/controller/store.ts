@@ -91,7 +91,7 @@ export class Store {
   private nextId = 1;
   private metaQueue = new Map<string, string>();
 
-  constructor(dir: string) {
+  constructor(dir: string, firstJobId = 1) {
     mkdirSync(dir, { recursive: true });
     this.db = new DatabaseSync(join(dir, 'ratchet.db'));
     const sync = process.env.RATCHET_STORE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
@@ -116,7 +116,7 @@ export class Store {
     this.setMeta = this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)');
     const row = this.db.prepare("SELECT v FROM meta WHERE k = 'next_job_id'").get() as { v: string } | undefined;
     const max = this.db.prepare('SELECT MAX(id) AS m FROM jobs').get() as { m: number | null };
-    this.nextId = Math.max(row ? Number(row.v) : 1, (max.m ?? 0) + 1);
+    this.nextId = Math.max(row ? Number(row.v) : firstJobId, (max.m ?? 0) + 1);
   }
 
   /** Allocate a job id. It is made durable by the transaction that writes the job. */

@@ -48,6 +48,8 @@ export interface RatchetConfig {
   /** Time limits in whole minutes (Slurm) or exact seconds. */
   readonly timeResolution: 'minutes' | 'seconds';
   readonly maxArraySize: number;
+  /** FirstJobId: the id of the first job a new state directory hands out. */
+  readonly firstJobId: number;
   /** DependencyParameters as written (scontrol show config); null = not set. */
   readonly dependencyParameters: string | null;
   /** DependencyParameters=kill_invalid_depend: cancel a job whose dependency can never be satisfied. */

@@ -42,6 +42,7 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
   defMemPerNode: null,
   timeResolution: 'minutes',
   maxArraySize: 1001,
+  firstJobId: 1,
   dependencyParameters: null,
   killInvalidDepend: false,
   maxDependDepth: 10,
@@ -156,6 +157,12 @@ class Parser {
         const n = finite(unsigned(p, line, 32), 0xffffffff);
         if (n > 4000001) throw new Fault(line, `MaxArraySize value (${n}) is greater than 4000001`);
         c.maxArraySize = n;
+        break;
+      }
+      case 'firstjobid': {
+        const n = finite(unsigned(p, line, 32), 0xffffffff);
+        if (n < 1 || n >= 0x3ffffff) throw new Fault(line, `FirstJobId value (${n}) is out of range`);
+        c.firstJobId = n;
         break;
       }
       case 'dependencyparameters': this.dependencyParameters(p, line); break;

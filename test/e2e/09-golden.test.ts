@@ -15,7 +15,9 @@ import { compare, normalise } from './golden-normalise.ts';
 import { ROOT } from '../../src/cli/cluster.ts';
 
 const SHARED = resolve(ROOT, '../shared/peer');
-const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'd_suspend', 'e_deps'] as const;
+const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'd_suspend', 'e_deps', 'f_arrays'] as const;
+/** Per-scenario config: f_arrays numbers its jobs from 100 so no job id equals a task id it prints. */
+const SETTINGS: Partial<Record<(typeof SCENARIOS)[number], string[]>> = { f_arrays: ['FirstJobId=100'] };
 const EXPECTED = join(ROOT, 'test/e2e/golden-expected');
 const available = existsSync(join(SHARED, 'scenarios/lib.sh'));
 
@@ -29,7 +31,7 @@ before(async () => {
   chmodSync(workRoot, 0o755);
   // One cluster per scenario, all at once: the scenarios wait on real time limits.
   await Promise.all(SCENARIOS.map(async (s) => {
-    const c = await TestCluster.start({ nodes: 2, cpus: 2, mem: 3000, timeResolution: 'minutes' });
+    const c = await TestCluster.start({ nodes: 2, cpus: 2, mem: 3000, timeResolution: 'minutes', set: SETTINGS[s] ?? [] });
     clusters.push(c);
     const out = join(workRoot, 'out');
     mkdirSync(out, { recursive: true });

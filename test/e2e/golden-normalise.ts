@@ -31,10 +31,27 @@ function jobIds(text: string): string[] {
   return [...new Set(ids)];
 }
 
+/**
+ * The raw ids of array task records (each started task gets one), named by array and task
+ * (`J1_3`) from where the transcript pairs them: sacct's `JobID|JobIDRaw` and scontrol's
+ * `JobId= ArrayJobId= ArrayTaskId=`.
+ */
+function taskIds(text: string, J: (d: string) => string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const acct = /^(\d+)_(\d+)(?:\.\S*)?\|(\d+)[|.]/.exec(line);
+    if (acct?.[3] !== undefined && acct[3] !== acct[1]) out.set(acct[3], `${J(acct[1] ?? '')}_${acct[2] ?? ''}`);
+    const show = /JobId=(\d+) ArrayJobId=(\d+) ArrayTaskId=(\d+)/.exec(line);
+    if (show?.[1] !== undefined && show[1] !== show[2]) out.set(show[1], `${J(show[2] ?? '')}_${show[3] ?? ''}`);
+  }
+  return out;
+}
+
 export function normalise(text: string, workDir: RegExp): Transcript {
   const ids = jobIds(text);
   const idMap = new Map(ids.map((id, i) => [id, `J${i + 1}`]));
-  const J = (d: string): string => idMap.get(d) ?? d;
+  const tasks = taskIds(text, (d) => idMap.get(d) ?? d);
+  const J = (d: string): string => idMap.get(d) ?? tasks.get(d) ?? d;
   const out: string[] = [];
   for (const raw of text.split('\n')) {
     if (raw.startsWith('#')) continue;
@@ -42,13 +59,19 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(workDir, '<WORK>');
     l = l.replace(/\/\S*\/job0*\d+\/slurm_script/g, '<SPOOL>/slurm_script');
     // Job ids, only where a job id stands: never a bare number elsewhere ("exit 1").
-    l = l.replace(/(JobId=|[Jj]ob |job id |JOB |STEP |StepId=|SLURM_JOB_ID=|slurm-|out_|ArrayJobId=)(\d+)/g, (_m, p: string, d: string) => p + J(d));
+    l = l.replace(/(JobId=|[Jj]ob |job id |JOB |STEP |StepId=|SLURM_JOB_ID=|SLURM_ARRAY_JOB_ID=|slurm-|out_|ArrayJobId=)(\d+)/g, (_m, p: string, d: string) => p + J(d));
     l = l.replace(/^(\s*)(\d+)(?=$|[ _|.])/, (_m, p: string, d: string) => p + J(d));
     // Dependency targets (`--dependency=afterok:29:30`, `Dependency=afterany:43+5(unfulfilled)`).
     l = l.replace(/\b(after[a-z]*:)(\d[\d_:+*]*)/g, (_m, t: string, ids: string) => t + ids.replace(/(^|:)(\d+)/g, (_n, p: string, d: string) => p + J(d)));
     if (/^\$ (squeue|scancel|scontrol|sacct|sstat)\b/.test(l)) {
-      l = l.replace(/(?<=[\s,=])(\d+)(?=$|[\s,.]|_\d)/g, (d) => J(d));
+      l = l.replace(/(?<=[\s,=])(\d+)(?=$|[\s,.]|_\d|_\[)/g, (d) => J(d));
     }
+    // File names carrying a job id (`arr_%A_%a.out`, `list_%A_%a_%j.out`).
+    l = l.replace(/(?<=[A-Za-z]_)(\d+)(?=_)|(?<=_)(\d+)(?=\.out\b)/g, (d) => J(d));
+    // A job's row (sacct, squeue): ids in other columns (JobIDRaw, %F, %A).
+    if (/^\s*J\d+/.test(l)) l = l.replace(/(?<=[\s|])(\d{2,})(?=$|[\s|.])/g, (d) => J(d));
+    // Which node a job ran on (squeue's last column) is the scheduler's timing, not semantics.
+    if (/^\s*J\d+\S*\s/.test(l)) l = l.replace(/ n\d+$/, ' <NODE>');
     l = l.replace(/\[t\+[\d.]+s\]/g, '');
     l = l.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g, '<TS>');
     l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');

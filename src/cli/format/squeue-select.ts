@@ -88,7 +88,8 @@ const str = (f: (j: JobView) => string): Cmp => (a, b) => order(f(a), f(b));
 /** The start time squeue sorts on: an expected start already past counts as now. */
 function startOf(j: JobView, now: number): number {
   const t = j.startTime ?? 0;
-  return j.state === 'PENDING' && t < now ? now : t;
+  // Slurm's times are whole seconds: jobs started in the same second tie.
+  return Math.floor((j.state === 'PENDING' && t < now ? now : t) / 1000);
 }
 
 /** `S` is not a comparator: see startPass. */
@@ -176,17 +177,34 @@ export function parseSort(spec: string, now: number): ParsedSort | string {
 function startPass(jobs: readonly JobView[], reverse: boolean, now: number): JobView[] {
   const timed = jobs.filter((j) => j.startTime !== null);
   const untimed = jobs.filter((j) => j.startTime === null).reverse();
-  timed.sort((a, b) => (reverse ? -1 : 1) * (startOf(a, now) - startOf(b, now)));
+  if (!reverse) timed.sort((a, b) => startOf(a, now) - startOf(b, now));
+  else {
+    // Reversed, jobs that started in the same second come out in the reverse of their
+    // order so far (golden f_arrays: two tasks started together list as J_1, J_0).
+    const rank = new Map(timed.map((j, k) => [j, k]));
+    timed.sort((a, b) => startOf(b, now) - startOf(a, now) || (rank.get(b) ?? 0) - (rank.get(a) ?? 0));
+  }
   return timed.concat(untimed);
 }
 
 /**
- * Order as squeue does: the jobs as the controller lists them (by id), then a reversed
+ * The controller's list order: creation order, which is id order, except that an array's
+ * record of unstarted tasks is re-created at each split, so it comes after its newest task.
+ */
+function listOrder(jobs: readonly JobView[]): JobView[] {
+  const newest = new Map<number, number>();
+  for (const j of jobs) if (j.array !== null && j.id !== j.array.jobId) newest.set(j.array.jobId, Math.max(newest.get(j.array.jobId) ?? 0, j.id));
+  const pos = (j: JobView): number => (j.array !== null && j.id === j.array.jobId ? Math.max(j.id, (newest.get(j.id) ?? 0) + 0.5) : j.id);
+  return [...jobs].sort((a, b) => pos(a) - pos(b));
+}
+
+/**
+ * Order as squeue does: the jobs as the controller lists them (listOrder), then a reversed
  * start-time pass, then one stable pass per key from the last key to the first. Without
  * an `S` key that is one sort by the keys in order, ties keeping the first pass's order.
  */
 function sortJobs(jobs: readonly JobView[], passes: readonly SortPass[], now: number): JobView[] {
-  let list = startPass([...jobs].sort((a, b) => a.id - b.id || (a.array?.taskId ?? 0) - (b.array?.taskId ?? 0)), true, now);
+  let list = startPass(listOrder(jobs), true, now);
   if (passes.every((p) => p.kind === 'cmp')) {
     const rank = new Map(list.map((j, k) => [j, k]));
     const cmps = passes.map((p) => p.cmp);
