@@ -17,6 +17,7 @@ export interface AttemptNote {
   readonly mem: number;
   readonly time: number | null;
   readonly partition: string;
+  readonly node: string;
   readonly state: JobState;
   readonly exitCode: ExitStatus;
   readonly cause: Cause | null;
@@ -115,7 +116,7 @@ export function decideEnd(job: Job, at: number, place: Place): EndDecision | nul
   const elapsed = job.startTime !== null && job.endTime !== null ? Math.max(0, Math.round((job.endTime - job.startTime) / 1000)) : 0;
   const base = {
     attempt: job.attempt, level: levelOf(p, esc.pos), mem: job.req.memPerNode ?? rung.mem, time: job.req.timeLimit,
-    partition: job.req.partition, state, exitCode: job.exitCode,
+    partition: job.req.partition, node: job.nodeList.join(','), state, exitCode: job.exitCode,
     evidence: evidenceText(state, job.exitCode, ev, job.req.timeLimit),
     peakMib: ev?.peakMemBytes == null ? null : Math.ceil(ev.peakMemBytes / MIB), elapsed, cpus: job.allocCpus,
   };
