@@ -8,14 +8,9 @@ import type { Request, Router } from '../lib/http.ts';
 import { HttpError } from '../lib/http.ts';
 import { SlurmError } from '../api/wire.ts';
 import type { Controller } from './controller.ts';
+import type { EscalationResponse } from '../api/escalation-wire.ts';
 import { seesOnlyOwnJobs } from './auth.ts';
 
-export interface EscalationResponse {
-  now: number;
-  /** The controller's change number: pass it back as `since` to wait for the next change. */
-  seq: number;
-  jobs: Job[];
-}
 
 const MAX_WAIT_MS = 30_000;
 
