@@ -142,6 +142,8 @@ test('acceptance 2: afterok waits for the successful attempt, afternotok for exh
   writeFileSync(join(c.work, 'eat.sh'), `#!/bin/bash\n${EAT_200M}\n`);
   // Climbs once (OOM that exits 0 at level 0), then succeeds.
   const good = await c.submit('--escalate=ladder.yaml -o /dev/null oom-once.sh');
+  // Follows the chain as the controller pushes changes, and ends when the chain does.
+  const watch = c.sh(`timeout 60 ratchet escalation status ${good} --watch`);
   const goodOk = await c.submit(`-d afterok:${good} -o /dev/null --wrap true`);
   const goodNotOk = await c.submit(`-d afternotok:${good} -o /dev/null --wrap true`);
   // Never fits: exhausted after two OOMs.
@@ -153,6 +155,9 @@ test('acceptance 2: afterok waits for the successful attempt, afternotok for exh
   assert.equal(await c.waitDone(badNotOk), 'COMPLETED');
   assert.equal(await c.waitDone(good), 'COMPLETED');
   assert.equal(await c.waitDone(bad), 'OUT_OF_MEMORY');
+  const w = await watch;
+  assert.equal(w.code, 0, w.stderr);
+  assert.match(w.stdout, new RegExp(`\\n${good} +COMPLETED +1 +2 +300M/00:00:04 +completed at level 1 after 1 failed attempt\\n$`));
   const g = await c.show(good);
   assert.equal(field(g, 'Restarts'), '1');
   assert.match(g, /Escalation=ladder\.yaml Level=1\/3 Attempt=2 .* Outcome=COMPLETED/);
