@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   sacct: () => import('./cli/sacct.ts'),
   sinfo: () => import('./cli/sinfo.ts'),
   cluster: () => import('./cli/cluster.ts'),
+  escalation: () => import('./cli/escalation.ts'),
   ratchetctld: () => import('./controller/main.ts'),
   ratchetd: () => import('./agent/main.ts'),
 };

@@ -72,7 +72,7 @@ function encodeRest(j: Job): T {
   return [j.id, j.submitTime, j.eligibleTime, j.state, j.flags, j.reason, j.stateDesc, j.priority,
     j.held, j.startTime, j.endTime, j.nodeList, j.allocCpus, j.allocMem, encExit(j.exitCode), encExit(j.derivedExitCode),
     j.restarts, j.attempt, j.cancelledBy, j.lastSchedEval, j.suspendTime, j.secsPreSuspend, j.steps.map(encStep), j.runs.map(encRun),
-    j.dependency, j.array];
+    j.dependency, j.array, j.escalation ?? null];
 }
 
 interface Head {
@@ -90,6 +90,7 @@ function decodeRest(a: T, h: Head): Job {
     cancelledBy: a[18] as number | null, lastSchedEval: a[19] as number | null, suspendTime: a[20] as number | null,
     secsPreSuspend: a[21] as number, steps: (a[22] as T[]).map(decStep), runs: (a[23] as T[]).map(decRun), evidence: null,
     dependency: a[24] as Job['dependency'], array: a[25] as Job['array'],
+    ...(a[26] === null || a[26] === undefined ? {} : { escalation: a[26] as NonNullable<Job['escalation']> }),
   };
 }
 

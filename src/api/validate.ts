@@ -45,6 +45,9 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   array: (v) => v === undefined || v === null || (typeof v === 'string' && v.length <= 10000),
   dependency: (v) => v === undefined || strOrNull(v),
   killOnInvalidDep: (v) => v === undefined || boolOrNull(v),
+  escalate: (v) => v === undefined || v === null || (typeof v === 'object' && 'name' in v && 'text' in v && 'start' in v &&
+    str(v.name) && (v.name as string).length <= 4096 && strOrNull(v.text) && (v.text === null || (v.text as string).length <= 1 << 20) &&
+    strOrNull(v.start) && (v.start === null || (v.start as string).length <= 64)),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

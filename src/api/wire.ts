@@ -43,6 +43,17 @@ export interface SubmitRequest {
   dependency?: string | null;
   /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters decides. */
   killOnInvalidDep?: boolean | null;
+  /** --escalate: a policy name (EscalationPolicyDir) or the text of a file sbatch read; --escalate-start. */
+  escalate?: EscalateRequest | null;
+}
+
+export interface EscalateRequest {
+  /** The name as given (a file's path, or a name in EscalationPolicyDir). */
+  name: string;
+  /** The YAML text when sbatch read a file; null = the controller looks the name up. */
+  text: string | null;
+  /** --escalate-start=LEVEL|MEM; null = the first rung. */
+  start: string | null;
 }
 
 export interface SubmitResponse {

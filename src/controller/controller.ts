@@ -27,6 +27,9 @@ import { newArray } from '../core/job-array.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import { DependencyEvaluator, checkDependency } from './dependencies.ts';
+import { afterRunEnd, resolveEscalation } from './escalation.ts';
+import { escalationEnv } from '../core/escalation.ts';
+import { JobWatch } from './job-watch.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -55,6 +58,8 @@ export class Controller {
   readonly agents: AgentClient;
   readonly sched: SchedulerLoop;
   readonly deps: DependencyEvaluator;
+  /** Long-poll waiters (`ratchet escalation status --watch`). */
+  readonly watch = new JobWatch();
   private timer: NodeJS.Timeout | null = null;
   private prio: BasicPriorityState;
 
@@ -114,6 +119,7 @@ export class Controller {
     this.jobs.set(job.id, job);
     this.store.write(job, kind, at, data, script);
     this.deps.touch();
+    this.watch.changed(job);
   }
 
   /** Apply an event, queue it for the store, and return the new job or the refusal. */
@@ -126,6 +132,7 @@ export class Controller {
       if (ev.kind !== 'pending_reason') this.deps.touch();
       this.jobs.set(id, r.job);
       this.store.write(r.job, ev.kind, ev.at, eventData(ev));
+      this.watch.changed(r.job);
     }
     return { ok: true, job: r.job, before };
   }
@@ -139,6 +146,11 @@ export class Controller {
     if (!resolved.ok) {
       await this.store.flush();
       throw new ControllerError(resolved.error);
+    }
+    const esc = r.escalate ? resolveEscalation(this.cfg, r.escalate, resolved.req, resolved.reason) : null;
+    if (esc !== null && !esc.ok) {
+      await this.store.flush();
+      throw new ControllerError(esc.error);
     }
     let array = null;
     if (r.array !== undefined && r.array !== null) {
@@ -154,7 +166,8 @@ export class Controller {
       await this.store.flush();
       throw new ControllerError({ error: dep.error });
     }
-    const fresh = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    const created = newJob(id, esc?.req ?? resolved.req, user, now, r.hold, esc?.reason ?? resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
+    const fresh = esc === null ? created : { ...created, escalation: esc.escalation };
     // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
     const job = dep.dependency === null ? { ...fresh, array } : { ...fresh, array, dependency: dep.dependency, eligibleTime: null };
     if (r.testOnly) {
@@ -218,9 +231,10 @@ export class Controller {
   }
 
   async completion(rep: CompletionReport): Promise<void> {
-    const r = this.apply(rep.jobId, {
-      kind: 'complete', at: this.clock(), attempt: rep.attempt, evidence: rep.evidence, steps: rep.steps,
-    });
+    const at = this.clock();
+    const r = this.apply(rep.jobId, { kind: 'complete', at, attempt: rep.attempt, evidence: rep.evidence, steps: rep.steps });
+    // Before the flush: a chain that goes on commits with the completion that ended its run.
+    if (r.ok) afterRunEnd(this, r.job, at);
     await this.store.flush();
     if (r.ok) {
       const e = this.nodes.nodes.get(rep.node);
@@ -249,7 +263,7 @@ export class Controller {
       job: { ...job, req: { ...job.req, script: job.req.script || this.store.script(job.array?.jobId ?? job.id) } },
       attempt: job.attempt,
       killWait: this.cfg.killWait,
-      env: batchJobEnv(job, { clusterName: this.cfg.clusterName, node }),
+      env: { ...batchJobEnv(job, { clusterName: this.cfg.clusterName, node }), ...escalationEnv(job) },
       memLimitBytes: memBytes,
       cpus: job.allocCpus,
       stdout,

@@ -56,6 +56,8 @@ export interface RatchetConfig {
   readonly killInvalidDepend: boolean;
   /** DependencyParameters=max_depend_depth=N: how deep a circular dependency is looked for. */
   readonly maxDependDepth: number;
+  /** EscalationPolicyDir: where `sbatch --escalate=NAME` finds NAME.yaml; null = names are refused. */
+  readonly escalationPolicyDir: string | null;
   readonly slurmUser: string;
   readonly adminUsers: readonly string[];
   /** PrivateData: what non-operators see of others (lower-cased; `jobs` hides their jobs). */

@@ -46,6 +46,7 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
   dependencyParameters: null,
   killInvalidDepend: false,
   maxDependDepth: 10,
+  escalationPolicyDir: null,
   slurmUser: 'root',
   adminUsers: [],
   privateData: [],
@@ -177,6 +178,10 @@ class Parser {
         c.privateData = v.includes('all') ? [...PRIVATE_DATA] : v.filter((x) => PRIVATE_DATA.has(x));
         break;
       }
+      case 'escalationpolicydir':
+        if (!p.value.startsWith('/')) throw new Fault(line, `EscalationPolicyDir must be an absolute path, not ${p.value}`);
+        c.escalationPolicyDir = p.value;
+        break;
       case 'timeresolution': {
         const v = p.value.toLowerCase();
         if (v !== 'minutes' && v !== 'seconds') throw new Fault(line, `TimeResolution must be minutes or seconds, not ${p.value}`);

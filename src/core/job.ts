@@ -5,6 +5,7 @@ import type { JobFlag, JobState } from './job-state.ts';
 import type { Reason } from './reason.ts';
 import type { IndexSet } from './array-spec.ts';
 import type { JobDependency } from './dependency.ts';
+import type { EscalationState } from './escalation.ts';
 
 declare const brand: unique symbol;
 /** Job ids cross processes (CLI, controller, agent), so they are branded. */
@@ -167,6 +168,8 @@ export interface Job {
   readonly evidence: RunEvidence | null;
   /** Job array membership; null for an ordinary job. */
   readonly array: JobArray | null;
+  /** sbatch --escalate: the policy and the chain so far (core/escalation.ts); absent otherwise. */
+  readonly escalation?: EscalationState | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `scontrol show job`: the key=value block of one job exactly as Slurm 22.05 prints it
 // (golden a_oom), continuation lines indented three spaces, or one line with `-o`.
 
+import { escalationLine } from '../../core/escalation.ts';
 import { arrayTaskText } from '../../core/job-array.ts';
 import { formatExit } from '../../core/exit-code.ts';
 import { compressHostlist } from '../../core/hostlist.ts';
@@ -98,6 +99,8 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `WorkDir=${req.workDir}`,
   );
   if (req.comment !== null) lines.push(`Comment=${req.comment} `);
+  // Ratchet's escalation chain (sbatch --escalate): policy, level, attempt, rung, outcome.
+  if (job.escalation !== undefined && job.escalation !== null) lines.push(escalationLine(job.escalation));
   lines.push(
     `StdErr=${scontrolPath(req.stderr ?? stdoutPattern(job), job)}`,
     `StdIn=${scontrolPath(req.stdin === '' ? '/dev/null' : req.stdin, job)}`,

@@ -60,6 +60,9 @@ export interface OptState {
   /** --dependency as given (the controller parses it); --kill-on-invalid-dep=yes|no. */
   dependency: string | null;
   killOnInvalidDep: boolean | null;
+  /** Ratchet's --escalate=POLICY and --escalate-start=LEVEL|MEM, as given. */
+  escalate: string | null;
+  escalateStart: string | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -72,7 +75,7 @@ export function newState(): OptState {
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
     requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
-    dependency: null, killOnInvalidDep: null,
+    dependency: null, killOnInvalidDep: null, escalate: null, escalateStart: null,
     pending: new Map(),
   };
 }
@@ -299,5 +302,21 @@ export const killOnInvalidDep: Setter = (st, value) => {
   const v = str(value).toLowerCase();
   if (v !== 'yes' && v !== 'no') return stopError('Invalid --kill-on-invalid-dep specification');
   st.killOnInvalidDep = v === 'yes';
+  return null;
+};
+
+/** --escalate=POLICY (Ratchet): a policy file's path or a name in EscalationPolicyDir. */
+export const escalate: Setter = (st, value) => {
+  const v = str(value).trim();
+  if (v === '') return stopError('Invalid --escalate specification');
+  st.escalate = v;
+  return null;
+};
+
+/** --escalate-start=LEVEL|MEM (Ratchet): checked by the controller against the policy. */
+export const escalateStart: Setter = (st, value) => {
+  const v = str(value).trim();
+  if (v === '') return stopError('Invalid --escalate-start specification');
+  st.escalateStart = v;
   return null;
 };

@@ -7,7 +7,7 @@ import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
   arraySpec,
-  chdir, count, dependency, flag, ignore, killOnInvalidDep, mailType, memory, nice, nodes, openMode, pending, quiet,
+  chdir, count, dependency, escalate, escalateStart, flag, ignore, killOnInvalidDep, mailType, memory, nice, nodes, openMode, pending, quiet,
   requeue, signal, stdio, text, time, verbose,
 } from './option-state.ts';
 
@@ -154,6 +154,9 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('wait-all-nodes', 'required'),
   later('wckey', 'required'),
   row('wrap', 'required', text('wrap'), { early: true }),
+  // Ratchet's own options, after Slurm's table so no Slurm abbreviation changes meaning.
+  row('escalate', 'required', escalate),
+  row('escalate-start', 'required', escalateStart),
 ];
 
 /** The row an option key (its long name, or the aliased name) designates. */

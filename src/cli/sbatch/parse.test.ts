@@ -462,3 +462,16 @@ test('--signal is parsed into the request with Slurm\'s grammar', () => {
   const bad = parseSbatch(['--signal=B:NOPE@x', '--wrap', 'true'], io());
   assert.deepEqual(bad, { kind: 'exit', code: 255, stdout: '', stderr: 'sbatch: error: Invalid --signal specification\n' });
 });
+
+test('--escalate: a file is read on the submit host, a bare name goes to the controller; #SBATCH works too', () => {
+  const files = { '/work/g_sbatch/p.yaml': 'levels: []\n', '/work/g_sbatch/job.sh': '#!/bin/sh\n#SBATCH --escalate=p.yaml\ntrue\n' };
+  assert.deepEqual(submit(['--escalate=p.yaml', '--escalate-start=2G', '--wrap', 'true'], { files }).request.escalate,
+    { name: 'p.yaml', text: 'levels: []\n', start: '2G' });
+  assert.deepEqual(submit(['--escalate', 'seed', '--wrap', 'true']).request.escalate, { name: 'seed', text: null, start: null });
+  assert.deepEqual(submit(['job.sh'], { files }).request.escalate, { name: 'p.yaml', text: 'levels: []\n', start: null });
+  assert.equal(submit(['--wrap', 'true']).request.escalate, null);
+  assert.deepEqual(exit(['--escalate=./missing.yaml', '--wrap', 'true']),
+    { code: 1, stdout: '', stderr: err('escalation policy ./missing.yaml: ENOENT: /work/g_sbatch/./missing.yaml') });
+  assert.deepEqual(exit(['--escalate-start=1', '--wrap', 'true']),
+    { code: 1, stdout: '', stderr: err('--escalate-start needs --escalate=POLICY') });
+});

@@ -7,7 +7,7 @@
 //   4. cross-option checks, defaults, the job's environment, and the request.
 // Pure apart from the reads done through `io`. The caller submits and prints.
 
-import type { SubmitRequest } from '../../api/wire.ts';
+import type { EscalateRequest, SubmitRequest } from '../../api/wire.ts';
 import { atoi, envFlagOn } from './c-number.ts';
 import { scanDirectives } from './directives.ts';
 import { buildJobEnv } from './export-env.ts';
@@ -206,6 +206,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
   if (!built.ok) return run.fail([built.error], 1);
   run.notices.push(...built.notices);
   if (script.bytes > MAX_SCRIPT_BYTES) return run.fail([SCRIPT_TOO_LARGE]);
+  const escalation = escalateRequest(st, run.io);
+  if ('error' in escalation) return run.fail([escalation.error], 1);
   const request: SubmitRequest = {
     script: script.text,
     scriptPath: script.path,
@@ -233,6 +235,7 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     array: st.array,
     dependency: st.dependency,
     killOnInvalidDep: st.killOnInvalidDep,
+    escalate: escalation.request,
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
@@ -241,6 +244,23 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     kind: 'submit', request, parsable: st.parsable, quiet: first.quiet > 0, wait: st.wait,
     pending: [...st.pending.values()], stderr: run.notices.join(''), errorExit: run.errorExit,
   };
+}
+
+/**
+ * --escalate: a value naming a readable file (or written as a path) is read here, on the
+ * submit host, as sbatch reads the script; a bare name is looked up by the controller.
+ */
+function escalateRequest(st: OptState, io: SbatchIo): { request: EscalateRequest | null } | { error: string } {
+  if (st.escalate === null) {
+    return st.escalateStart === null ? { request: null } : { error: '--escalate-start needs --escalate=POLICY' };
+  }
+  const name = st.escalate;
+  const path = name.startsWith('/') ? name : `${st.chdir ?? io.cwd}/${name}`;
+  const looksLikePath = name.includes('/') || /\.ya?ml$/i.test(name);
+  const body = io.readFile(path);
+  if (!('error' in body)) return { request: { name, text: body.toString('utf8'), start: st.escalateStart } };
+  if (looksLikePath) return { error: `escalation policy ${name}: ${body.error}` };
+  return { request: { name, text: null, start: st.escalateStart } };
 }
 
 /** Parse sbatch's command line, script and environment into a submit request or an exit. */
