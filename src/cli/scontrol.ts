@@ -16,6 +16,7 @@ import { uidOf } from '../lib/users.ts';
 import { parseTimeLimitUpdate } from '../core/time-spec.ts';
 import { CliError, config, request, runCli } from './client.ts';
 import { suspendResume } from './scontrol-suspend.ts';
+import { requeue } from './scontrol-requeue.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 
@@ -160,6 +161,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError([`invalid entity:${rest[0] ?? ''} for keyword:show `], 1);
     }
     if (verb === 'hold' || verb === 'uhold' || verb === 'release') return holdRelease(verb, rest);
+    if (verb === 'requeue' || verb === 'requeuehold') return requeue(verb, rest);
     // Slurm matches `suspend` from 2 letters and `resume` from 3.
     if (verb.length >= 2 && 'suspend'.startsWith(verb)) return suspendResume('suspend', cmd, rest);
     if (verb.length >= 3 && 'resume'.startsWith(verb)) return suspendResume('resume', cmd, rest);
@@ -170,7 +172,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['No valid entity in update command', 'Input line must include "NodeName", "PartitionName", "Reservation=<reservation_name>", or "JobId"'], 1);
     }
     if (verb === '' || has(p, 'help')) {
-      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release, suspend, resume\n');
+      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release, suspend, resume, requeue, requeuehold, update\n');
       return 0;
     }
     throw new CliError([`invalid keyword: ${cmd}`], 1);

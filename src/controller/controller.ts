@@ -27,6 +27,8 @@ import { newArray } from '../core/job-array.ts';
 import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import { DependencyEvaluator, checkDependency } from './dependencies.ts';
+import { lateCompletion } from './requeue.ts';
+import { deadlineSweep } from './time-gate.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -221,6 +223,7 @@ export class Controller {
     const r = this.apply(rep.jobId, {
       kind: 'complete', at: this.clock(), attempt: rep.attempt, evidence: rep.evidence, steps: rep.steps,
     });
+    if (!r.ok) lateCompletion(this, rep);
     await this.store.flush();
     if (r.ok) {
       const e = this.nodes.nodes.get(rep.node);
@@ -277,6 +280,7 @@ export class Controller {
         this.deps.touch();
       }
     }
+    deadlineSweep(this, now);
     this.nodes.checkTimeouts(now);
     this.sched.request();
   }
@@ -300,7 +304,8 @@ function eventData(ev: JobEvent): unknown {
     case 'cancel': return { uid: ev.uid };
     case 'time_limit': return { attempt: ev.attempt };
     case 'hold': return { by: ev.by };
-    case 'requeue': return { hold: ev.hold };
+    case 'requeue': return { hold: ev.hold, delayMs: ev.delayMs ?? 0, specialExit: ev.specialExit ?? false, runState: ev.runState ?? 'REQUEUED' };
+    case 'deadline': return null;
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
     case 'update': return ev.changes;

@@ -26,6 +26,7 @@ import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 import { suspendJobs } from './suspend.ts';
+import { requeueJobs } from './requeue.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -162,6 +163,13 @@ export function controllerRoutes(ctl: Controller): Router {
     if (!isIntArray(b.ids)) throw bad('ids');
     if (b.op !== 'suspend' && b.op !== 'resume') throw bad('op');
     return { results: await suspendJobs(ctl, { ids: b.ids, op: b.op }, isOperator(ctl.cfg, who)) };
+  });
+
+  r.on('POST', '/v1/requeue', async (req) => {
+    const who = await identify(req);
+    const b = obj(req.body);
+    if (!isIntArray(b.ids)) throw bad('ids');
+    return { results: await requeueJobs(ctl, b.ids, who, { hold: b.hold === true, specialExit: b.specialExit === true }) };
   });
 
   r.on('POST', '/v1/update', async (req) => {

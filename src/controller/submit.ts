@@ -105,7 +105,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     comment: r.comment,
     account: r.account ?? 'root',
     qos: r.qos ?? 'normal',
-    requeue: r.requeue ?? true,
+    requeue: r.requeue ?? cfg.jobRequeue,
     submitHost: r.submitHost,
     submitSid: r.submitSid,
     nice: r.nice ?? 0,
