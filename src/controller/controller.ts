@@ -29,6 +29,7 @@ import { SchedulerLoop } from './scheduler-loop.ts';
 import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 import { lateCompletion } from './requeue.ts';
 import { deadlineSweep } from './time-gate.ts';
+import { failJobsOfNodes } from './node-fail.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -281,7 +282,7 @@ export class Controller {
       }
     }
     deadlineSweep(this, now);
-    this.nodes.checkTimeouts(now);
+    failJobsOfNodes(this, this.nodes.checkTimeouts(now));
     this.sched.request();
   }
 }
@@ -306,6 +307,7 @@ function eventData(ev: JobEvent): unknown {
     case 'hold': return { by: ev.by };
     case 'requeue': return { hold: ev.hold, delayMs: ev.delayMs ?? 0, specialExit: ev.specialExit ?? false, runState: ev.runState ?? 'REQUEUED' };
     case 'deadline': return null;
+    case 'node_fail': return null;
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
     case 'update': return ev.changes;

@@ -27,6 +27,7 @@ import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 import { suspendJobs } from './suspend.ts';
 import { requeueJobs } from './requeue.ts';
+import { reconcileRuns } from './node-fail.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -246,6 +247,7 @@ export function controllerRoutes(ctl: Controller): Router {
     if (e === null) throw new HttpError(400, { error: SlurmError.InvalidNodeName });
     ctl.rememberAgents();
     reconcile(ctl, b);
+    reconcileRuns(ctl, b);
     ctl.sched.request();
     return { ok: true };
   });

@@ -25,6 +25,7 @@ export type JobEvent =
   | { kind: 'release'; at: number; priority: number }
   | { kind: 'requeue'; at: number; hold: boolean; delayMs?: number; specialExit?: boolean; runState?: JobState | 'REQUEUED' }
   | { kind: 'deadline'; at: number }
+  | { kind: 'node_fail'; at: number }
   | { kind: 'suspend'; at: number }
   | { kind: 'resume'; at: number; priority: number }
   | { kind: 'update'; at: number; changes: JobUpdate }
@@ -176,6 +177,8 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return requeue(job, ev);
     case 'deadline':
       return deadline(job, ev.at);
+    case 'node_fail':
+      return nodeFail(job, ev.at);
     case 'update':
       return update(job, ev.changes);
     case 'suspend':
@@ -364,6 +367,22 @@ function deadline(job: Job, at: number): ApplyResult {
     ok: true,
     job: { ...job, state: 'DEADLINE', reason: 'DeadLine', stateDesc: null, endTime: endOfRun(job, at), flags: withFlag(job.flags, 'COMPLETING') },
   };
+}
+
+/**
+ * The job's node stopped answering (SlurmdTimeout) and the job may not be requeued: NODE_FAIL,
+ * reason NodeDown, ExitCode 0:0, ended now. Nothing will report from that node, so a job
+ * that was only completing there (TIMEOUT|COMPLETING...) just stops completing.
+ */
+function nodeFail(job: Job, at: number): ApplyResult {
+  if (isActive(job)) {
+    return {
+      ok: true,
+      job: { ...job, state: 'NODE_FAIL', reason: 'NodeDown', stateDesc: null, exitCode: EXIT_OK, endTime: endOfRun(job, at), flags: without(job.flags, 'COMPLETING') },
+    };
+  }
+  if (job.flags.includes('COMPLETING')) return { ok: true, job: { ...job, flags: without(job.flags, 'COMPLETING') } };
+  return { ok: false, error: 'already_done' };
 }
 
 function update(job: Job, c: JobUpdate): ApplyResult {
