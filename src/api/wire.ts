@@ -161,8 +161,8 @@ export interface SignalRequest {
   jobId: number;
   attempt: number;
   signal: number;
-  /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup. */
-  scope: 'batch' | 'all';
+  /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup; 'steps' = job steps only. */
+  scope: 'batch' | 'all' | 'steps';
 }
 
 /** Controller tells the agent to freeze (suspend) or thaw (resume) every process of a job. */
@@ -226,6 +226,8 @@ export const SlurmError = {
   InvalidArray: 'Invalid job array specification',
   InvalidNodeName: 'Invalid node name specified',
   Disabled: 'Requested operation is presently disabled',
+  /** ESLURM_TRANSITION_STATE_NO_UPDATE (2020): scancel's exit status is 2020 & 0xff = 228. */
+  TransitionNoUpdate: 'Job can not be altered now, try again later',
   InvalidGres: 'Invalid generic resource (gres) specification',
   ProtocolError: 'Protocol authentication error',
   InvalidRequest: 'Unexpected message received',

@@ -107,7 +107,7 @@ export class AgentClient {
     void this.post(node, '/v1/timelimit', { jobId: job.id, attempt: job.attempt, timeLimit: job.req.timeLimit }, 5);
   }
 
-  signal(job: Job, signal: number, scope: 'batch' | 'all'): void {
+  signal(job: Job, signal: number, scope: SignalRequest['scope']): void {
     const node = job.nodeList[0];
     if (node === undefined) return;
     const body: SignalRequest = { jobId: job.id, attempt: job.attempt, signal, scope };

@@ -191,12 +191,13 @@ export class Controller {
     return null;
   }
 
-  /** scancel --signal: deliver without cancelling. */
-  signal(id: number, sig: number, scope: 'batch' | 'all'): SlurmError | null {
+  /** scancel --signal: deliver without cancelling (Slurm's answers for finished and pending jobs, as the peer gives them). */
+  signal(id: number, sig: number, scope: 'batch' | 'all' | 'steps'): SlurmError | null {
     const job = this.jobs.get(id);
     if (job === undefined) return SlurmError.InvalidJobId;
-    if (isFinished(job.state) || job.flags.includes('COMPLETING')) return SlurmError.AlreadyDone;
-    if (job.state === 'PENDING') return SlurmError.JobPending;
+    if (job.flags.includes('COMPLETING')) return SlurmError.AlreadyDone;
+    if (isFinished(job.state)) return SlurmError.InvalidJobId;
+    if (job.state === 'PENDING') return SlurmError.TransitionNoUpdate;
     this.agents.signal(job, sig, scope);
     return null;
   }

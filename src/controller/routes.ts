@@ -103,7 +103,7 @@ export function controllerRoutes(ctl: Controller): Router {
     const act = async (job: Job): Promise<SlurmError | null> => {
       if (!mayControl(ctl, who, job)) return SlurmError.AccessDenied;
       return signal === null ? await ctl.cancel(job.id, who.uid, scope)
-        : ctl.signal(job.id, signal, b.batch === true || b.full === true ? (b.full === true ? 'all' : 'batch') : 'all');
+        : ctl.signal(job.id, signal, signalScope(b));
     };
     for (const id of ids) {
       const records = recordsNamed(ctl, id);
@@ -293,6 +293,12 @@ function reconcile(ctl: Controller, reg: AgentRegister): void {
       ctl.agents.suspend(job, job.state === 'SUSPENDED' ? 'suspend' : 'resume');
     }
   }
+}
+
+/** scancel -s: -f/--full every process, -b/--batch the batch shell, neither: the job's steps only (Slurm). */
+function signalScope(b: Partial<CancelRequest>): 'batch' | 'all' | 'steps' {
+  if (b.full === true) return 'all';
+  return b.batch === true ? 'batch' : 'steps';
 }
 
 function filterJobs(ctl: Controller, b: Partial<CancelRequest>): number[] {
