@@ -45,6 +45,8 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   array: (v) => v === undefined || v === null || (typeof v === 'string' && v.length <= 10000),
   dependency: (v) => v === undefined || strOrNull(v),
   killOnInvalidDep: (v) => v === undefined || boolOrNull(v),
+  begin: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
+  deadline: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

@@ -43,6 +43,9 @@ export interface SubmitRequest {
   dependency?: string | null;
   /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters decides. */
   killOnInvalidDep?: boolean | null;
+  /** --begin / --deadline, epoch seconds. */
+  begin?: number | null;
+  deadline?: number | null;
 }
 
 export interface SubmitResponse {

@@ -14,6 +14,7 @@ import type { RatchetConfig } from '../core/config-model.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { uidOf } from '../lib/users.ts';
 import { parseTimeLimitUpdate } from '../core/time-spec.ts';
+import { parseDateSpec } from '../core/date-spec.ts';
 import { CliError, config, request, runCli } from './client.ts';
 import { suspendResume } from './scontrol-suspend.ts';
 import { requeue } from './scontrol-requeue.ts';
@@ -94,6 +95,9 @@ async function holdRelease(verb: 'hold' | 'uhold' | 'release', args: string[]): 
   throw new CliError(lines, 1);
 }
 
+/** How the user spelled each key (for Slurm's messages, which quote it). */
+const keyNames = new Map<string, string>();
+
 /** `Key=Value` words (keys case-insensitive), as scontrol reads them. */
 function keyValues(args: string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -101,6 +105,7 @@ function keyValues(args: string[]): Map<string, string> {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new CliError([`scontrol: error: Invalid input: ${a}`, 'Request aborted'], 1);
     m.set(a.slice(0, eq).toLowerCase(), a.slice(eq + 1));
+    keyNames.set(a.slice(0, eq).toLowerCase(), a.slice(0, eq));
   }
   return m;
 }
@@ -124,7 +129,12 @@ async function updateJob(kv: Map<string, string>): Promise<number> {
     else if (k === 'nice') {
       if (!/^-?\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid Nice value: ${v}`], 1);
       body.nice = Number(v);
-    } else throw new CliError([`scontrol: error: Update of this parameter is not supported: ${k}=${v}`, 'Request aborted'], 1);
+    } else if (k === 'starttime') {
+      // Slurm 22.05 names the begin time StartTime= in an update.
+      const d = parseDateSpec(v, Math.floor(Date.now() / 1000), false);
+      if (!d.ok) throw new CliError([`Invalid time specification (pos=${d.pos}): ${v}`, 'No changes specified'], 1);
+      body.beginTime = d.epoch;
+    } else throw new CliError([`Update of this parameter is not supported: ${keyNames.get(k) ?? k}=${v}`, 'Request aborted'], 1);
   }
   if (!/^\d+$/.test(idText)) throw new CliError([`Invalid job id specified for job ${idText}`], 1);
   const r = await request<{ error: string | null }>('scontrol', '/v1/update', { id: Number(idText), ...body });

@@ -28,7 +28,7 @@ import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 import { lateCompletion } from './requeue.ts';
-import { deadlineSweep } from './time-gate.ts';
+import { deadlineSweep, withBegin } from './time-gate.ts';
 import { failJobsOfNodes } from './node-fail.ts';
 
 export class ControllerError extends Error {
@@ -159,7 +159,8 @@ export class Controller {
     }
     const fresh = newJob(id, resolved.req, user, now, r.hold, resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
     // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
-    const job = dep.dependency === null ? { ...fresh, array } : { ...fresh, array, dependency: dep.dependency, eligibleTime: null };
+    const begun = withBegin(fresh, r.begin ?? null, now);
+    const job = dep.dependency === null ? { ...begun, array } : { ...begun, array, dependency: dep.dependency, eligibleTime: null };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;

@@ -111,6 +111,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     nice: r.nice ?? 0,
     signal: r.signal,
     ...(typeof r.killOnInvalidDep === 'boolean' ? { killOnInvalidDep: r.killOnInvalidDep } : {}),
+    ...(typeof r.deadline === 'number' && r.deadline > 0 ? { deadline: r.deadline * 1000 } : {}),
   };
   return { ok: true, req, reason };
 }

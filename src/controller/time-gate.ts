@@ -43,3 +43,10 @@ export function deadlineSweep(ctl: Controller, now: number): void {
     if (r.ok) void ctl.store.flush().then(() => ctl.agents.terminate(r.before, 'timeout', 'all'));
   }
 }
+
+/** A new job with `--begin` (epoch seconds) in the future: eligible then, reason BeginTime now. */
+export function withBegin(job: Job, beginSec: number | null, now: number): Job {
+  if (beginSec === null || beginSec * 1000 <= now) return job;
+  const reason = job.reason === 'None' ? 'BeginTime' : job.reason;
+  return { ...job, eligibleTime: job.held === null ? beginSec * 1000 : job.eligibleTime, reason };
+}

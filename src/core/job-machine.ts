@@ -41,6 +41,8 @@ export interface JobUpdate {
   /** `ArrayTaskThrottle=`: the array's `%N` (0 = none). */
   readonly arrayTaskThrottle?: number;
   readonly dependency?: JobDependency | null;
+  /** `StartTime=`: the begin time, epoch ms (the scheduler pass sets the reason). */
+  readonly beginTime?: number;
 }
 
 export type ApplyResult =
@@ -402,5 +404,6 @@ function update(job: Job, c: JobUpdate): ApplyResult {
   }
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
   const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
-  return { ok: true, job: { ...job, req, endTime, array, ...dep } };
+  const begin = c.beginTime !== undefined && job.state === 'PENDING' ? { eligibleTime: c.beginTime } : {};
+  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin } };
 }

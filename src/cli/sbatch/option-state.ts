@@ -60,6 +60,9 @@ export interface OptState {
   /** --dependency as given (the controller parses it); --kill-on-invalid-dep=yes|no. */
   dependency: string | null;
   killOnInvalidDep: boolean | null;
+  /** --begin / --deadline, epoch seconds. */
+  begin: number | null;
+  deadline: number | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -72,7 +75,7 @@ export function newState(): OptState {
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
     requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
-    dependency: null, killOnInvalidDep: null,
+    dependency: null, killOnInvalidDep: null, begin: null, deadline: null,
     pending: new Map(),
   };
 }

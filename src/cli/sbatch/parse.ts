@@ -206,6 +206,9 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
   if (!built.ok) return run.fail([built.error], 1);
   run.notices.push(...built.notices);
   if (script.bytes > MAX_SCRIPT_BYTES) return run.fail([SCRIPT_TOO_LARGE]);
+  if (st.begin !== null && st.deadline !== null && st.deadline < st.begin) {
+    return run.exit({ code: 1, stdout: '', stderr: 'sbatch: error: Incompatible begin and deadline time specification\n' });
+  }
   const request: SubmitRequest = {
     script: script.text,
     scriptPath: script.path,
@@ -233,6 +236,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     array: st.array,
     dependency: st.dependency,
     killOnInvalidDep: st.killOnInvalidDep,
+    begin: st.begin,
+    deadline: st.deadline,
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
