@@ -96,3 +96,15 @@ test('JobRequeue and SchedulerParameters=requeue_delay configure requeue', async
   assert.deepEqual([c.config.jobRequeue, c.config.requeueDelay], [false, 3]);
   assert.equal(parseConfig(`${base}SchedulerParameters=requeue_delay=x\n`, 'r.conf').ok, false);
 });
+
+test('node_fail: a running job ends NODE_FAIL (NodeDown, 0:0); a completing one stops completing', () => {
+  const r = applyEvent(running(), { kind: 'node_fail', at: 5000 });
+  assert.ok(r.ok);
+  assert.deepEqual([r.job.state, r.job.reason, r.job.exitCode, r.job.endTime, r.job.flags], ['NODE_FAIL', 'NodeDown', { code: 0, signal: 0 }, 5000, []]);
+  const t = applyEvent(running(), { kind: 'time_limit', at: 4000, attempt: 1 });
+  assert.ok(t.ok);
+  const f = applyEvent(t.job, { kind: 'node_fail', at: 5000 });
+  assert.ok(f.ok);
+  assert.deepEqual([f.job.state, f.job.flags], ['TIMEOUT', []]);
+  assert.deepEqual(applyEvent(f.job, { kind: 'node_fail', at: 6000 }), { ok: false, error: 'already_done' });
+});
