@@ -29,7 +29,7 @@ import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, 
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
 import { runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
-import { SIG, errText, sendSignal } from './proc.ts';
+import { SIG, errText, sendSignal, sessionOf } from './proc.ts';
 import { TreeStopper } from './tree-stop.ts';
 import { cgroupEvidence, drainCgroup } from './cgroup.ts';
 
@@ -37,7 +37,8 @@ export { batchStepOutcome } from './run-report.ts';
 export type { RunReport } from './run-report.ts';
 
 export type { TerminateCause };
-export type SignalScope = 'batch' | 'all';
+/** 'batch' = the batch shell; 'all' = every process of the job; 'steps' = job steps only (Slurm's default for non-KILL signals). */
+export type SignalScope = 'batch' | 'all' | 'steps';
 
 export interface JobRunnerOptions {
   readonly launch: LaunchRequest;
@@ -209,9 +210,9 @@ export class JobRunner {
    */
   private onWarn(): void {
     const w = this.opts.launch.job.req.signal;
-    if (w === null || this.phaseNow !== 'running' || !w.batch) return;
-    this.signal(SIG.CONT, 'batch');
-    this.signal(w.signal, 'batch');
+    if (w === null || this.phaseNow !== 'running') return;
+    this.signal(SIG.CONT, w.batch ? 'batch' : 'steps');
+    this.signal(w.signal, w.batch ? 'batch' : 'steps');
   }
 
   private onLimit(): void {
@@ -299,6 +300,12 @@ export class JobRunner {
   }
 
   private deliver(sig: number, scope: SignalScope): void {
+    if (scope === 'steps') {
+      // Step tasks are not part of the batch shell's session (the shell is a session
+      // leader; everything it forks stays in its session): without steps, nobody.
+      for (const pid of this.cg?.procs() ?? []) if (this.shellPid !== null && sessionOf(pid) !== this.shellPid) sendSignal(pid, sig);
+      return;
+    }
     if (scope === 'batch') {
       if (this.shellPid !== null && this.shellExit === null) sendSignal(this.shellPid, sig);
       return;

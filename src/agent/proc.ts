@@ -162,3 +162,12 @@ export async function removeCgroupDir(path: string, real: boolean, beforeRetry: 
     await sleep(delay);
   }
 }
+
+/** The session id of a process (field 6 of /proc/<pid>/stat); null when it is gone. */
+export function sessionOf(pid: number): number | null {
+  const t = readText(`/proc/${pid}/stat`);
+  if (t === null) return null;
+  const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+  const sid = Number(f[3]);
+  return Number.isInteger(sid) ? sid : null;
+}

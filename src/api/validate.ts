@@ -48,6 +48,8 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   escalate: (v) => v === undefined || v === null || (typeof v === 'object' && 'name' in v && 'text' in v && 'start' in v &&
     str(v.name) && (v.name as string).length <= 4096 && strOrNull(v.text) && (v.text === null || (v.text as string).length <= 1 << 20) &&
     strOrNull(v.start) && (v.start === null || (v.start as string).length <= 64)),
+  begin: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
+  deadline: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

@@ -45,6 +45,9 @@ export interface SubmitRequest {
   killOnInvalidDep?: boolean | null;
   /** --escalate: a policy name (EscalationPolicyDir) or the text of a file sbatch read; --escalate-start. */
   escalate?: EscalateRequest | null;
+  /** --begin / --deadline, epoch seconds. */
+  begin?: number | null;
+  deadline?: number | null;
 }
 
 export interface EscalateRequest {
@@ -172,8 +175,8 @@ export interface SignalRequest {
   jobId: number;
   attempt: number;
   signal: number;
-  /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup. */
-  scope: 'batch' | 'all';
+  /** 'batch' = the batch shell only; 'all' = every process in the job's cgroup; 'steps' = job steps only. */
+  scope: 'batch' | 'all' | 'steps';
 }
 
 /** Controller tells the agent to freeze (suspend) or thaw (resume) every process of a job. */
@@ -237,6 +240,8 @@ export const SlurmError = {
   InvalidArray: 'Invalid job array specification',
   InvalidNodeName: 'Invalid node name specified',
   Disabled: 'Requested operation is presently disabled',
+  /** ESLURM_TRANSITION_STATE_NO_UPDATE (2020): scancel's exit status is 2020 & 0xff = 228. */
+  TransitionNoUpdate: 'Job can not be altered now, try again later',
   InvalidGres: 'Invalid generic resource (gres) specification',
   ProtocolError: 'Protocol authentication error',
   InvalidRequest: 'Unexpected message received',

@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     let signal: number | null = null;
     if (sigText !== null) {
       signal = parseSignal(sigText);
-      if (signal === null) throw new CliError([`scancel: error: Invalid job signal: ${sigText}`], 1);
+      if (signal === null) throw new CliError([`Unknown job signal: ${sigText}`], 1);
     }
     const ids: number[] = [];
     const tasks: { id: number; tasks: IndexSet }[] = [];
@@ -76,13 +76,15 @@ export async function main(argv: string[]): Promise<void> {
       user: users?.[0] ?? null, name: last(p, 'name'), states: list(p, 'state'), partition: last(p, 'partition'),
     });
     let code = 0;
+    // A cancel is quiet about jobs already gone; a signal (Slurm 22.05, the peer) reports
+    // every failure, and a pending job's refusal exits with ESLURM_TRANSITION_STATE_NO_UPDATE & 0xff.
+    const silent = signal === null ? SILENT : new Set<string>();
     for (const res of r.results) {
       if (res.error === null) continue;
-      if (SILENT.has(res.error) && !verbose) continue;
+      if (silent.has(res.error) && !verbose) continue;
       if (has(p, 'quiet') && res.error === SlurmError.AlreadyDone) continue;
-      const what = signal === null ? 'Kill job error' : 'Signal job error';
-      process.stderr.write(`scancel: error: ${what} on job id ${res.text ?? res.id}: ${res.error}\n`);
-      if (!SILENT.has(res.error)) code = 1;
+      process.stderr.write(`scancel: error: Kill job error on job id ${res.text ?? res.id}: ${res.error}\n`);
+      if (!silent.has(res.error)) code = res.error === SlurmError.TransitionNoUpdate ? 228 : 1;
     }
     return code;
   });

@@ -14,8 +14,10 @@ import type { RatchetConfig } from '../core/config-model.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { uidOf } from '../lib/users.ts';
 import { parseTimeLimitUpdate } from '../core/time-spec.ts';
+import { parseDateSpec } from '../core/date-spec.ts';
 import { CliError, config, request, runCli } from './client.ts';
 import { suspendResume } from './scontrol-suspend.ts';
+import { requeue } from './scontrol-requeue.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 
@@ -93,6 +95,9 @@ async function holdRelease(verb: 'hold' | 'uhold' | 'release', args: string[]): 
   throw new CliError(lines, 1);
 }
 
+/** How the user spelled each key (for Slurm's messages, which quote it). */
+const keyNames = new Map<string, string>();
+
 /** `Key=Value` words (keys case-insensitive), as scontrol reads them. */
 function keyValues(args: string[]): Map<string, string> {
   const m = new Map<string, string>();
@@ -100,6 +105,7 @@ function keyValues(args: string[]): Map<string, string> {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new CliError([`scontrol: error: Invalid input: ${a}`, 'Request aborted'], 1);
     m.set(a.slice(0, eq).toLowerCase(), a.slice(eq + 1));
+    keyNames.set(a.slice(0, eq).toLowerCase(), a.slice(0, eq));
   }
   return m;
 }
@@ -123,7 +129,12 @@ async function updateJob(kv: Map<string, string>): Promise<number> {
     else if (k === 'nice') {
       if (!/^-?\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid Nice value: ${v}`], 1);
       body.nice = Number(v);
-    } else throw new CliError([`scontrol: error: Update of this parameter is not supported: ${k}=${v}`, 'Request aborted'], 1);
+    } else if (k === 'starttime') {
+      // Slurm 22.05 names the begin time StartTime= in an update.
+      const d = parseDateSpec(v, Math.floor(Date.now() / 1000), false);
+      if (!d.ok) throw new CliError([`Invalid time specification (pos=${d.pos}): ${v}`, 'No changes specified'], 1);
+      body.beginTime = d.epoch;
+    } else throw new CliError([`Update of this parameter is not supported: ${keyNames.get(k) ?? k}=${v}`, 'Request aborted'], 1);
   }
   if (!/^\d+$/.test(idText)) throw new CliError([`Invalid job id specified for job ${idText}`], 1);
   const r = await request<{ error: string | null }>('scontrol', '/v1/update', { id: Number(idText), ...body });
@@ -160,6 +171,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError([`invalid entity:${rest[0] ?? ''} for keyword:show `], 1);
     }
     if (verb === 'hold' || verb === 'uhold' || verb === 'release') return holdRelease(verb, rest);
+    if (verb === 'requeue' || verb === 'requeuehold') return requeue(verb, rest);
     // Slurm matches `suspend` from 2 letters and `resume` from 3.
     if (verb.length >= 2 && 'suspend'.startsWith(verb)) return suspendResume('suspend', cmd, rest);
     if (verb.length >= 3 && 'resume'.startsWith(verb)) return suspendResume('resume', cmd, rest);
@@ -170,7 +182,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['No valid entity in update command', 'Input line must include "NodeName", "PartitionName", "Reservation=<reservation_name>", or "JobId"'], 1);
     }
     if (verb === '' || has(p, 'help')) {
-      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release, suspend, resume\n');
+      process.stdout.write('scontrol [<OPTION>] [<COMMAND>]\n  Valid commands: show job|node|partition, hold, uhold, release, suspend, resume, requeue, requeuehold, update\n');
       return 0;
     }
     throw new CliError([`invalid keyword: ${cmd}`], 1);

@@ -95,13 +95,19 @@ export class AgentClient {
     void this.post(node, '/v1/terminate', body, 8);
   }
 
+  /** End a run the controller no longer owns (a node that comes back after being declared DOWN). */
+  terminateRun(node: string, jobId: number, attempt: number, cause: TerminateRequest['cause']): void {
+    const body: TerminateRequest = { jobId, attempt, cause, scope: 'all' };
+    void this.post(node, '/v1/terminate', body, 8);
+  }
+
   setTimeLimit(job: Job): void {
     const node = job.nodeList[0];
     if (node === undefined) return;
     void this.post(node, '/v1/timelimit', { jobId: job.id, attempt: job.attempt, timeLimit: job.req.timeLimit }, 5);
   }
 
-  signal(job: Job, signal: number, scope: 'batch' | 'all'): void {
+  signal(job: Job, signal: number, scope: SignalRequest['scope']): void {
     const node = job.nodeList[0];
     if (node === undefined) return;
     const body: SignalRequest = { jobId: job.id, attempt: job.attempt, signal, scope };

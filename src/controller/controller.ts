@@ -30,6 +30,9 @@ import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 import { afterRunEnd, resolveEscalation } from './escalation.ts';
 import { escalationEnv } from '../core/escalation.ts';
 import { JobWatch } from './job-watch.ts';
+import { lateCompletion } from './requeue.ts';
+import { deadlineSweep, withBegin } from './time-gate.ts';
+import { failJobsOfNodes } from './node-fail.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -169,7 +172,8 @@ export class Controller {
     const created = newJob(id, esc?.req ?? resolved.req, user, now, r.hold, esc?.reason ?? resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
     const fresh = esc === null ? created : { ...created, escalation: esc.escalation };
     // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
-    const job = dep.dependency === null ? { ...fresh, array } : { ...fresh, array, dependency: dep.dependency, eligibleTime: null };
+    const begun = withBegin(fresh, r.begin ?? null, now);
+    const job = dep.dependency === null ? { ...begun, array } : { ...begun, array, dependency: dep.dependency, eligibleTime: null };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -201,12 +205,13 @@ export class Controller {
     return null;
   }
 
-  /** scancel --signal: deliver without cancelling. */
-  signal(id: number, sig: number, scope: 'batch' | 'all'): SlurmError | null {
+  /** scancel --signal: deliver without cancelling (Slurm's answers for finished and pending jobs, as the peer gives them). */
+  signal(id: number, sig: number, scope: 'batch' | 'all' | 'steps'): SlurmError | null {
     const job = this.jobs.get(id);
     if (job === undefined) return SlurmError.InvalidJobId;
-    if (isFinished(job.state) || job.flags.includes('COMPLETING')) return SlurmError.AlreadyDone;
-    if (job.state === 'PENDING') return SlurmError.JobPending;
+    if (job.flags.includes('COMPLETING')) return SlurmError.AlreadyDone;
+    if (isFinished(job.state)) return SlurmError.InvalidJobId;
+    if (job.state === 'PENDING') return SlurmError.TransitionNoUpdate;
     this.agents.signal(job, sig, scope);
     return null;
   }
@@ -235,6 +240,7 @@ export class Controller {
     const r = this.apply(rep.jobId, { kind: 'complete', at, attempt: rep.attempt, evidence: rep.evidence, steps: rep.steps });
     // Before the flush: a chain that goes on commits with the completion that ended its run.
     if (r.ok) afterRunEnd(this, r.job, at);
+    else lateCompletion(this, rep);
     await this.store.flush();
     if (r.ok) {
       const e = this.nodes.nodes.get(rep.node);
@@ -291,7 +297,8 @@ export class Controller {
         this.deps.touch();
       }
     }
-    this.nodes.checkTimeouts(now);
+    deadlineSweep(this, now);
+    failJobsOfNodes(this, this.nodes.checkTimeouts(now));
     this.sched.request();
   }
 }
@@ -314,7 +321,9 @@ function eventData(ev: JobEvent): unknown {
     case 'cancel': return { uid: ev.uid };
     case 'time_limit': return { attempt: ev.attempt };
     case 'hold': return { by: ev.by };
-    case 'requeue': return { hold: ev.hold };
+    case 'requeue': return { hold: ev.hold, delayMs: ev.delayMs ?? 0, specialExit: ev.specialExit ?? false, runState: ev.runState ?? 'REQUEUED' };
+    case 'deadline': return null;
+    case 'node_fail': return null;
     case 'pending_reason': return { reason: ev.reason };
     case 'release': return null;
     case 'update': return ev.changes;

@@ -58,9 +58,10 @@ export class NodeRegistry {
     return e;
   }
 
+  /** False = register again (with the list of runs), e.g. an agent declared DOWN while it was silent. */
   heartbeat(node: string, now: number): boolean {
     const e = this.nodes.get(node);
-    if (e === undefined || !e.registered) return false;
+    if (e === undefined || !e.registered || e.silent) return false;
     e.lastSeen = now;
     return true;
   }

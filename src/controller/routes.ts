@@ -27,6 +27,8 @@ import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 import { suspendJobs } from './suspend.ts';
 import { escalationRoutes } from './escalation-routes.ts';
+import { requeueJobs } from './requeue.ts';
+import { reconcileRuns } from './node-fail.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -102,7 +104,7 @@ export function controllerRoutes(ctl: Controller): Router {
     const act = async (job: Job): Promise<SlurmError | null> => {
       if (!mayControl(ctl, who, job)) return SlurmError.AccessDenied;
       return signal === null ? await ctl.cancel(job.id, who.uid, scope)
-        : ctl.signal(job.id, signal, b.batch === true || b.full === true ? (b.full === true ? 'all' : 'batch') : 'all');
+        : ctl.signal(job.id, signal, signalScope(b));
     };
     for (const id of ids) {
       const records = recordsNamed(ctl, id);
@@ -163,6 +165,13 @@ export function controllerRoutes(ctl: Controller): Router {
     if (!isIntArray(b.ids)) throw bad('ids');
     if (b.op !== 'suspend' && b.op !== 'resume') throw bad('op');
     return { results: await suspendJobs(ctl, { ids: b.ids, op: b.op }, isOperator(ctl.cfg, who)) };
+  });
+
+  r.on('POST', '/v1/requeue', async (req) => {
+    const who = await identify(req);
+    const b = obj(req.body);
+    if (!isIntArray(b.ids)) throw bad('ids');
+    return { results: await requeueJobs(ctl, b.ids, who, { hold: b.hold === true, specialExit: b.specialExit === true }) };
   });
 
   r.on('POST', '/v1/update', async (req) => {
@@ -239,6 +248,7 @@ export function controllerRoutes(ctl: Controller): Router {
     if (e === null) throw new HttpError(400, { error: SlurmError.InvalidNodeName });
     ctl.rememberAgents();
     reconcile(ctl, b);
+    reconcileRuns(ctl, b);
     ctl.sched.request();
     return { ok: true };
   });
@@ -285,6 +295,12 @@ function reconcile(ctl: Controller, reg: AgentRegister): void {
       ctl.agents.suspend(job, job.state === 'SUSPENDED' ? 'suspend' : 'resume');
     }
   }
+}
+
+/** scancel -s: -f/--full every process, -b/--batch the batch shell, neither: the job's steps only (Slurm). */
+function signalScope(b: Partial<CancelRequest>): 'batch' | 'all' | 'steps' {
+  if (b.full === true) return 'all';
+  return b.batch === true ? 'batch' : 'steps';
 }
 
 function filterJobs(ctl: Controller, b: Partial<CancelRequest>): number[] {

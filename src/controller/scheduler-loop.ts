@@ -13,6 +13,7 @@ import { pendingTasks } from '../core/job-array.ts';
 import { setIntersect, setSize, setTake } from '../core/array-spec.ts';
 import { runningTasks, splitArrayTask } from './arrays.ts';
 import { dependencySatisfied } from '../core/dependency-eval.ts';
+import { timeGate } from './time-gate.ts';
 
 /** Reasons the scheduler must not overwrite: the job is not eligible for other causes. */
 const STICKY: ReadonlySet<Reason> = new Set<Reason>([
@@ -40,8 +41,9 @@ export class SchedulerLoop {
     });
   }
 
-  private eligible(job: Job): boolean {
+  private eligible(job: Job, now: number): boolean {
     if (job.state !== 'PENDING' || job.held !== null || STICKY.has(job.reason)) return false;
+    if (job.eligibleTime !== null && job.eligibleTime > now) return false;
     return dependencySatisfied(job) || setSize(this.ctl.deps.readyTasks(job) ?? []) > 0;
   }
 
@@ -83,8 +85,9 @@ export class SchedulerLoop {
     const running = runningTasks(ctl.jobs.values());
     const candidates: SchedJob[] = [];
     const limited: Job[] = [];
-    for (const job of ctl.jobs.values()) {
-      if (this.eligible(job)) this.candidatesOf(job, running, freeCpus, candidates, limited);
+    for (const queued of ctl.jobs.values()) {
+      const job = timeGate(ctl, queued, now);
+      if (this.eligible(job, now)) this.candidatesOf(job, running, freeCpus, candidates, limited);
     }
     for (const job of limited) ctl.apply(job.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
     if (candidates.length === 0) return;

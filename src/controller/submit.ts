@@ -105,12 +105,13 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     comment: r.comment,
     account: r.account ?? 'root',
     qos: r.qos ?? 'normal',
-    requeue: r.requeue ?? true,
+    requeue: r.requeue ?? cfg.jobRequeue,
     submitHost: r.submitHost,
     submitSid: r.submitSid,
     nice: r.nice ?? 0,
     signal: r.signal,
     ...(typeof r.killOnInvalidDep === 'boolean' ? { killOnInvalidDep: r.killOnInvalidDep } : {}),
+    ...(typeof r.deadline === 'number' && r.deadline > 0 ? { deadline: r.deadline * 1000 } : {}),
   };
   return { ok: true, req, reason };
 }

@@ -20,6 +20,8 @@ export interface UpdateRequest {
   arrayTaskThrottle?: number;
   /** `Dependency=`: a new spec for a pending job ('' or '0' clears it). */
   dependency?: string;
+  /** `StartTime=` (the begin time), epoch seconds; 0 = now. */
+  beginTime?: number;
 }
 
 export type UpdatePlan = { ok: true; changes: JobUpdate } | { ok: false; error: SlurmError | string };
@@ -59,6 +61,11 @@ export function planUpdate(
     const d = checkDependency(cfg, r.dependency, job.id, lookup);
     if (!d.ok) return { ok: false, error: d.error };
     changes.dependency = d.dependency;
+  }
+  if (r.beginTime !== undefined) {
+    if (!pending) return { ok: false, error: SlurmError.JobNotPending };
+    if (typeof r.beginTime !== 'number' || !Number.isSafeInteger(r.beginTime) || r.beginTime < 0) return { ok: false, error: SlurmError.InvalidRequest };
+    changes.beginTime = r.beginTime * 1000;
   }
   if (r.name !== undefined) changes.name = r.name;
   if (r.comment !== undefined) changes.comment = r.comment;

@@ -42,6 +42,10 @@ export interface RatchetConfig {
   /** Seconds a finished job stays in the live view (squeue -t all, scontrol). */
   readonly minJobAge: number;
   readonly slurmdTimeout: number;
+  /** JobRequeue: whether a batch job may be requeued when --requeue/--no-requeue is not given. */
+  readonly jobRequeue: boolean;
+  /** SchedulerParameters=requeue_delay=N: seconds a requeued job waits (BeginTime); Slurm's 120 by default. */
+  readonly requeueDelay: number;
   /** MiB per CPU when a job gives no --mem/--mem-per-cpu; null = the node's whole memory. */
   readonly defMemPerCpu: number | null;
   readonly defMemPerNode: number | null;

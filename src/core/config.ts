@@ -38,6 +38,8 @@ export const CONFIG_DEFAULTS: Omit<RatchetConfig, 'nodes' | 'partitions'> = {
   killWait: 30,
   minJobAge: 300,
   slurmdTimeout: 300,
+  jobRequeue: true,
+  requeueDelay: 120,
   defMemPerCpu: null,
   defMemPerNode: null,
   timeResolution: 'minutes',
@@ -141,6 +143,8 @@ class Parser {
         break;
       }
       case 'slurmdtimeout': c.slurmdTimeout = finite(unsigned(p, line, 16), 0xffff); break;
+      case 'jobrequeue': c.jobRequeue = finite(unsigned(p, line, 32), 0xffffffff) !== 0; break;
+      case 'schedulerparameters': this.schedulerParameters(p, line); break;
       case 'defmempercpu':
       case 'defmempernode': {
         // 0 and UNLIMITED both mean "no default": the job gets the node's memory.
@@ -191,6 +195,16 @@ class Parser {
       default:
         if (IGNORED.has(p.lower)) this.warn(line, `${p.key} is not used by Ratchet; ignored`);
         else this.warn(line, `unknown key ${p.key}; ignored`);
+    }
+  }
+
+  /** `requeue_delay=N` is used; the other options are Slurm scheduler tuning Ratchet does without. */
+  schedulerParameters(p: Pair, line: number): void {
+    for (const opt of p.value.split(',').map((o) => o.trim().toLowerCase()).filter((o) => o !== '')) {
+      if (!opt.startsWith('requeue_delay=')) continue;
+      const n = Number(opt.slice('requeue_delay='.length));
+      if (!Number.isSafeInteger(n) || n < 0) throw new Fault(line, `Invalid SchedulerParameters requeue_delay: ${opt}`);
+      this.cfg.requeueDelay = n;
     }
   }
 

@@ -23,7 +23,9 @@ export type JobEvent =
   | { kind: 'complete'; at: number; attempt: number; evidence: RunEvidence; steps: readonly StepRecord[] }
   | { kind: 'hold'; at: number; by: 'user' | 'admin' }
   | { kind: 'release'; at: number; priority: number }
-  | { kind: 'requeue'; at: number; hold: boolean }
+  | { kind: 'requeue'; at: number; hold: boolean; delayMs?: number; specialExit?: boolean; runState?: JobState | 'REQUEUED' }
+  | { kind: 'deadline'; at: number }
+  | { kind: 'node_fail'; at: number }
   | { kind: 'suspend'; at: number }
   | { kind: 'resume'; at: number; priority: number }
   | { kind: 'update'; at: number; changes: JobUpdate }
@@ -39,6 +41,8 @@ export interface JobUpdate {
   /** `ArrayTaskThrottle=`: the array's `%N` (0 = none). */
   readonly arrayTaskThrottle?: number;
   readonly dependency?: JobDependency | null;
+  /** `StartTime=`: the begin time, epoch ms (the scheduler pass sets the reason). */
+  readonly beginTime?: number;
 }
 
 export type ApplyResult =
@@ -166,10 +170,17 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       // A job submitted held becomes eligible only now (sacct lists it from then on).
       return {
         ok: true,
-        job: { ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at },
+        job: {
+          ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at,
+          flags: without(job.flags, 'SPECIAL_EXIT'),
+        },
       };
     case 'requeue':
-      return requeue(job, ev.at, ev.hold);
+      return requeue(job, ev);
+    case 'deadline':
+      return deadline(job, ev.at);
+    case 'node_fail':
+      return nodeFail(job, ev.at);
     case 'update':
       return update(job, ev.changes);
     case 'suspend':
@@ -296,20 +307,34 @@ export function runRecord(job: Job, state: JobState | 'REQUEUED'): RunRecord {
   };
 }
 
-function requeue(job: Job, at: number, hold: boolean): ApplyResult {
+/**
+ * `scontrol requeue[hold]`, node failure, escalation: the run so far becomes a REQUEUED run
+ * record and the job is pending again with a new SubmitTime. `delayMs` is Slurm's requeue
+ * delay: the job is not eligible before then (EligibleTime, reason BeginTime). A requeue in
+ * the held state is a user hold described as such; `specialExit` also flags SPECIAL_EXIT.
+ */
+function requeue(job: Job, ev: Extract<JobEvent, { kind: 'requeue' }>): ApplyResult {
   if (job.state === 'PENDING') return { ok: false, error: 'pending' };
-  const runs = [...job.runs, runRecord(job, 'REQUEUED')];
+  const { at, hold } = ev;
+  // A running job's EndTime is its projected end: the run ends now.
+  const ended = isActive(job) ? { ...job, endTime: endOfRun(job, at) } : job;
+  const runs = [...job.runs, runRecord(ended, ev.runState ?? 'REQUEUED')];
+  const delay = ev.delayMs ?? 0;
+  let reason: Reason = 'None';
+  if (hold) reason = 'JobHeldUser';
+  else if (delay > 0) reason = 'BeginTime';
   return {
     ok: true,
     job: {
       ...job,
       state: 'PENDING',
-      flags: [],
-      reason: hold ? 'JobHeldUser' : 'None',
+      flags: ev.specialExit === true ? ['SPECIAL_EXIT'] : [],
+      reason,
       held: hold ? 'user' : null,
       priority: hold ? 0 : job.priority,
-      stateDesc: null,
+      stateDesc: hold ? 'job requeued in held state' : null,
       submitTime: at,
+      eligibleTime: delay > 0 ? at + delay : at,
       startTime: null,
       endTime: null,
       nodeList: [],
@@ -317,11 +342,49 @@ function requeue(job: Job, at: number, hold: boolean): ApplyResult {
       exitCode: EXIT_OK,
       derivedExitCode: EXIT_OK,
       cancelledBy: null,
+      suspendTime: null,
+      secsPreSuspend: 0,
       steps: [],
       runs,
       evidence: null,
     },
   };
+}
+
+/**
+ * `--deadline`: a pending job that can no longer end before it, or a running job that
+ * reaches it, ends DEADLINE (reason DeadLine). A running one is COMPLETING until the node
+ * reports the kill, as for a time limit.
+ */
+function deadline(job: Job, at: number): ApplyResult {
+  if (job.state === 'PENDING') {
+    // Slurm 22.05 shows such a job ExitCode=0:1 (peer).
+    return {
+      ok: true,
+      job: { ...job, state: 'DEADLINE', reason: 'DeadLine', stateDesc: null, startTime: at, endTime: at, flags: [], exitCode: { code: 0, signal: 1 } },
+    };
+  }
+  if (!isActive(job)) return { ok: false, error: 'already_done' };
+  return {
+    ok: true,
+    job: { ...job, state: 'DEADLINE', reason: 'DeadLine', stateDesc: null, endTime: endOfRun(job, at), flags: withFlag(job.flags, 'COMPLETING') },
+  };
+}
+
+/**
+ * The job's node stopped answering (SlurmdTimeout) and the job may not be requeued: NODE_FAIL,
+ * reason NodeDown, ExitCode 0:0, ended now. Nothing will report from that node, so a job
+ * that was only completing there (TIMEOUT|COMPLETING...) just stops completing.
+ */
+function nodeFail(job: Job, at: number): ApplyResult {
+  if (isActive(job)) {
+    return {
+      ok: true,
+      job: { ...job, state: 'NODE_FAIL', reason: 'NodeDown', stateDesc: null, exitCode: EXIT_OK, endTime: endOfRun(job, at), flags: without(job.flags, 'COMPLETING') },
+    };
+  }
+  if (job.flags.includes('COMPLETING')) return { ok: true, job: { ...job, flags: without(job.flags, 'COMPLETING') } };
+  return { ok: false, error: 'already_done' };
 }
 
 function update(job: Job, c: JobUpdate): ApplyResult {
@@ -341,5 +404,6 @@ function update(job: Job, c: JobUpdate): ApplyResult {
   }
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
   const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
-  return { ok: true, job: { ...job, req, endTime, array, ...dep } };
+  const begin = c.beginTime !== undefined && job.state === 'PENDING' ? { eligibleTime: c.beginTime } : {};
+  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin } };
 }

@@ -67,6 +67,8 @@ export interface JobRequest {
   readonly signal: { readonly signal: number; readonly secs: number; readonly batch: boolean } | null;
   /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters=kill_invalid_depend decides. */
   readonly killOnInvalidDep?: boolean;
+  /** --deadline, epoch ms: the job must end by then or it ends DEADLINE. */
+  readonly deadline?: number;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */

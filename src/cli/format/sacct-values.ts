@@ -22,8 +22,12 @@ export interface SacctContext {
 type Getter = (row: SacctRow, ctx: SacctContext) => string | null;
 type StepGetter = (step: StepRecord, row: SacctRow, ctx: SacctContext) => string | null;
 
-/** Job rows in these states were written before the exit status was known: `0:0`. */
-const ZERO_EXIT = new Set(['CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'DEADLINE', 'BOOT_FAIL', 'REQUEUED']);
+/**
+ * Job rows in these states were written before the exit status was known: `0:0`. Not
+ * REQUEUED: the run record keeps the exit code the run had (0:0 while running, 3:0 for a
+ * finished job requeued, as the peer shows).
+ */
+const ZERO_EXIT = new Set(['CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'DEADLINE', 'BOOT_FAIL']);
 
 /** sacct's CPU-time text: `00:MM:SS`, `MM:SS.mmm` with a fraction, `HH:MM:SS`, `D-HH:MM:SS`. */
 export function cpuTimeText(seconds: number): string {

@@ -46,7 +46,14 @@ function runTime(job: JobView, now: number): string {
   return secs < 0 ? 'INVALID' : formatElapsed(secs);
 }
 
+/** A pending job waiting for its begin time shows that as StartTime (and EndTime after its limit), as Slurm does. */
+function expectedStart(job: JobView): number | null {
+  return job.state === 'PENDING' && job.reason === 'BeginTime' ? job.eligibleTime : job.startTime;
+}
+
 function endTime(job: JobView, now: number): string {
+  const start = expectedStart(job);
+  if (start !== job.startTime) return start === null || job.req.timeLimit === null ? 'Unknown' : formatTimestamp(start + job.req.timeLimit * 1000, 'Unknown');
   const end = endTimeMs(job);
   if (job.req.timeLimit === null && end !== null && end > now) return 'Unknown';
   return formatTimestamp(end, 'Unknown');
@@ -77,7 +84,8 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `RunTime=${runTime(job, now)} TimeLimit=${formatLimit(req.timeLimit)} TimeMin=N/A`,
     `SubmitTime=${formatTimestamp(job.submitTime, 'Unknown')} EligibleTime=${formatTimestamp(job.eligibleTime, 'Unknown')}`,
     `AccrueTime=${formatTimestamp(job.eligibleTime, 'Unknown')}`,
-    `StartTime=${formatTimestamp(job.startTime, 'Unknown')} EndTime=${endTime(job, now)} Deadline=N/A`,
+    `StartTime=${formatTimestamp(expectedStart(job), 'Unknown')} EndTime=${endTime(job, now)} `
+      + `Deadline=${formatTimestamp(job.req.deadline ?? null, 'N/A')}`,
     `SuspendTime=${formatTimestamp(job.suspendTime, 'None')} SecsPreSuspend=${job.secsPreSuspend} `
       + `LastSchedEval=${formatTimestamp(job.lastSchedEval, 'Unknown')} Scheduler=Main`,
     `Partition=${req.partition} AllocNode:Sid=${req.submitHost}:${req.submitSid}`,

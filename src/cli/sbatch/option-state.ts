@@ -63,6 +63,9 @@ export interface OptState {
   /** Ratchet's --escalate=POLICY and --escalate-start=LEVEL|MEM, as given. */
   escalate: string | null;
   escalateStart: string | null;
+  /** --begin / --deadline, epoch seconds. */
+  begin: number | null;
+  deadline: number | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -75,7 +78,7 @@ export function newState(): OptState {
     exportEnv: null, exportFile: null,
     parsable: false, hold: false, wait: false, testOnly: false,
     requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
-    dependency: null, killOnInvalidDep: null, escalate: null, escalateStart: null,
+    dependency: null, killOnInvalidDep: null, escalate: null, escalateStart: null, begin: null, deadline: null,
     pending: new Map(),
   };
 }

@@ -3,6 +3,7 @@
 // and what Ratchet does with it. Implementing an option later = changing its `set`.
 
 import { HELP_TEXT, USAGE_TEXT, VERSION_TEXT } from './help.ts';
+import { beginOption, deadlineOption } from './time-options.ts';
 import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
@@ -51,7 +52,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('acctg-freq', 'required'),
   row('array', 'required', arraySpec, { short: 'a' }),
   later('batch', 'required'),
-  later('begin', 'required', { short: 'b' }),
+  row('begin', 'required', beginOption, { short: 'b' }),
   later('bb', 'required'),
   later('bbf', 'required'),
   later('cluster-constraint', 'required'),
@@ -68,7 +69,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('cpu-freq', 'required'),
   later('cpus-per-gpu', 'required'),
   row('cpus-per-task', 'required', count('cpusPerTask', '--cpus-per-task'), { short: 'c' }),
-  later('deadline', 'required'),
+  row('deadline', 'required', deadlineOption),
   later('delay-boot', 'required'),
   row('dependency', 'required', dependency, { short: 'd' }),
   later('distribution', 'required', { short: 'm' }),

@@ -123,7 +123,7 @@ test('--array goes to the controller unparsed; an empty value is no array', () =
 
 test('golden: options of later issues are recognised and left pending', () => {
   const cases: [string[], string, string | null][] = [
-    [['--begin=now+1hour'], '--begin', 'now+1hour'],
+    [['--tmp=10'], '--tmp', '10'],
     [['-w', 'nosuchnode'], '--nodelist', 'nosuchnode'],
     [['--gres=gpu:1'], '--gres', 'gpu:1'],
     [['--exclusive'], '--exclusive', null],
@@ -132,16 +132,28 @@ test('golden: options of later issues are recognised and left pending', () => {
     const r = submit([...opts, '--parsable', '--wrap', 'true']);
     assert.deepEqual(r.pending, [{ option, value, source: 'cli' }], opts.join(' '));
   }
-  const r = submit(['--gres=gpu:1', '--begin=now', '--wrap', 'true']);
+  const r = submit(['--gres=gpu:1', '--tmp=10', '--wrap', 'true']);
   assert.deepEqual(unsupported(r.pending), {
     kind: 'exit', code: 1, stdout: '',
-    stderr: err('--gres is not supported by this Ratchet version', '--begin is not supported by this Ratchet version'),
+    stderr: err('--gres is not supported by this Ratchet version', '--tmp is not supported by this Ratchet version'),
   });
   assert.equal(unsupported([]), null);
   // Mail options are accepted and ignored, not pending.
   assert.deepEqual(submit(['--mail-type=END,FAIL', '--mail-user=a@b', '--wrap', 'true']).pending, []);
   assert.deepEqual(exit(['--mail-type=bogus', '--wrap', 'true']),
     { code: 255, stdout: '', stderr: err('Invalid --mail-type specification') });
+});
+
+test('--begin and --deadline: Slurm dates read as epoch seconds; bad ones refused with parse_time\'s line', () => {
+  const now = Math.floor(Date.now() / 1000);
+  const r = submit(['--begin=now+1hour', '--deadline=now+2hours', '--wrap', 'true']).request;
+  assert.ok(Math.abs((r.begin ?? 0) - (now + 3600)) <= 2);
+  assert.ok(Math.abs((r.deadline ?? 0) - (now + 7200)) <= 2);
+  assert.equal(submit(['--wrap', 'true']).request.begin, null);
+  assert.deepEqual(exit(['--begin=bogus', '--wrap', 'true']),
+    { code: 255, stdout: '', stderr: `Invalid time specification (pos=0): bogus\n${err('Invalid --begin specification')}` });
+  assert.deepEqual(exit(['--begin=now+100', '--deadline=now+50', '--wrap', 'true']),
+    { code: 1, stdout: '', stderr: err('Incompatible begin and deadline time specification') });
 });
 
 test('--dependency is passed through (last one wins), --kill-on-invalid-dep is yes or no', () => {

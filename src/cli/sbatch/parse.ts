@@ -208,6 +208,9 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
   if (script.bytes > MAX_SCRIPT_BYTES) return run.fail([SCRIPT_TOO_LARGE]);
   const escalation = escalateRequest(st, run.io);
   if ('error' in escalation) return run.fail([escalation.error], 1);
+  if (st.begin !== null && st.deadline !== null && st.deadline < st.begin) {
+    return run.exit({ code: 1, stdout: '', stderr: 'sbatch: error: Incompatible begin and deadline time specification\n' });
+  }
   const request: SubmitRequest = {
     script: script.text,
     scriptPath: script.path,
@@ -236,6 +239,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     dependency: st.dependency,
     killOnInvalidDep: st.killOnInvalidDep,
     escalate: escalation.request,
+    begin: st.begin,
+    deadline: st.deadline,
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
