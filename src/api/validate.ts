@@ -45,6 +45,7 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   array: (v) => v === undefined || v === null || (typeof v === 'string' && v.length <= 10000),
   dependency: (v) => v === undefined || strOrNull(v),
   killOnInvalidDep: (v) => v === undefined || boolOrNull(v),
+  alloc: (v) => v === undefined || bool(v),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

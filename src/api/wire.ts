@@ -43,6 +43,8 @@ export interface SubmitRequest {
   dependency?: string | null;
   /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters decides. */
   killOnInvalidDep?: boolean | null;
+  /** srun outside a job: an allocation with no batch script (the script field is ignored). */
+  alloc?: boolean;
 }
 
 export interface SubmitResponse {

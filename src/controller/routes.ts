@@ -26,6 +26,7 @@ import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
 import { suspendJobs } from './suspend.ts';
+import { stepRoutes } from './steps.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -265,6 +266,7 @@ export function controllerRoutes(ctl: Controller): Router {
     return { ok: true };
   });
 
+  stepRoutes(ctl, r);
   return r;
 }
 

@@ -227,7 +227,8 @@ function cancel(job: Job, at: number, uid: number): ApplyResult {
 function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyResult {
   if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
   const steps = mergeSteps(job.steps, ev.steps);
-  const derived = derivedExit(steps);
+  // An srun allocation's DerivedExitCode keeps only its step's signal (the peer: exit 3 -> 0:0, OOM -> 0:125).
+  const derived = job.req.alloc === true ? { code: 0, signal: derivedExit(steps).signal } : derivedExit(steps);
   const exit = ev.evidence.oomKills > 0 ? OOM_EXIT : waitExit(ev.evidence);
   if (isActive(job)) {
     const v = classifyRun(ev.evidence);

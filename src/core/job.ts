@@ -66,6 +66,8 @@ export interface JobRequest {
   readonly signal: { readonly signal: number; readonly secs: number; readonly batch: boolean } | null;
   /** --kill-on-invalid-dep=yes|no; absent = DependencyParameters=kill_invalid_depend decides. */
   readonly killOnInvalidDep?: boolean;
+  /** An allocation made by srun outside a job: no batch script (BatchFlag=0), one step `J.0`. */
+  readonly alloc?: boolean;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */
