@@ -20,7 +20,7 @@ import type { JobCgroup } from './cgroup.ts';
 import { cgroupEvidence, drainCgroup } from './cgroup.ts';
 import { stepDirName } from './cgroup-tree.ts';
 import { findEnv, findSetpriv, oomNotice } from './launch.ts';
-import { SIG, errText, signalNumber } from './proc.ts';
+import { SIG, errText, sendSignal, signalNumber } from './proc.ts';
 
 const STAGE = `
 while [ "$1" != -- ]; do
@@ -159,10 +159,18 @@ export class StepRunner {
     this.resolveDone({ tasks: this.ends, oomKills: ev.oomKills, record });
   }
 
-  /** Sends `sig` to every process of the step. */
+  /**
+   * SIGKILL and SIGCONT reach every process of the step; any other signal only the tasks
+   * themselves (Slurm's proctrack/cgroup: a trapping shell's `sleep` child is left alone,
+   * golden b_timeout b2).
+   */
   signal(sig: number): void {
     if (this.finished) return;
-    this.cg?.killAll(sig);
+    if (sig === SIG.KILL || sig === SIG.CONT) {
+      this.cg?.killAll(sig);
+      return;
+    }
+    for (const c of this.children) if (c.exitCode === null && c.signalCode === null && c.pid !== undefined) sendSignal(c.pid, sig);
   }
 
   /**

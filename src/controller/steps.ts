@@ -70,7 +70,7 @@ export async function recordStep(ctl: Controller, rep: StepReport): Promise<void
   if (job === undefined || job.attempt !== rep.attempt) return;
   const steps = job.steps.map((s) => (s.id === rep.step.id ? rep.step : s));
   if (!steps.includes(rep.step)) steps.push(rep.step);
-  const derived = isFinished(job.state) && job.req.alloc !== true ? derivedExit(steps) : job.derivedExitCode;
+  const derived = isFinished(job.state) && job.req.alloc !== true ? derivedExit(steps, job.endTime) : job.derivedExitCode;
   ctl.replace({ ...job, steps, derivedExitCode: derived }, 'step_end', ctl.clock(), { step: rep.step.id, state: rep.step.state });
   await ctl.store.flush();
 }
