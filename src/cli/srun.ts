@@ -172,7 +172,9 @@ async function run(argv: string[]): Promise<number> {
   const env = exportedEnv(o.export, process.env);
   const inJob = /^\d+$/.test(process.env.SLURM_JOB_ID ?? '');
   const jobId = inJob ? Number(process.env.SLURM_JOB_ID) : await allocate(o, name, cwd, env);
-  const ntasks = o.ntasks ?? (inJob ? 1 : (o.nodes ?? 1));
+  // Inside a job, srun runs as many tasks as the job has (SLURM_NTASKS, set with sbatch -n).
+  const jobTasks = Number(process.env.SLURM_NTASKS);
+  const ntasks = o.ntasks ?? (inJob && Number.isSafeInteger(jobTasks) && jobTasks > 0 ? jobTasks : (o.nodes ?? 1));
   let step: StepCreateResponse;
   try {
     const body: StepCreateRequest = { jobId, name, ntasks, cpusPerTask: o.cpusPerTask, nodes: o.nodes };
