@@ -376,6 +376,8 @@ export class JobRunner {
 
   private async finish(exit: LaunchExit): Promise<void> {
     if (this.phaseNow === 'done' || this.phaseNow === 'finishing') return;
+    // The batch script ended by itself: steps it left running (`srun ... &`) end with it.
+    if (this.phaseNow !== 'terminating') this.opts.steps?.signal(SIG.KILL);
     this.phaseNow = 'finishing';
     this.clock.stop();
     if (this.killTimer !== null) clearTimeout(this.killTimer);

@@ -4,7 +4,7 @@
 import type { TerminateCause } from './launch.ts';
 
 export interface JobStepHooks {
-  /** `--signal=SIG@secs` without `B:`: the signal goes to every step's tasks, not the batch shell. */
+  /** To every step: `--signal=SIG@secs` without `B:` (the tasks only), SIGKILL when the script ended (everything). */
   signal(sig: number): void;
   /**
    * The job is ending (time limit, cancel): each running step writes its own banner and is
