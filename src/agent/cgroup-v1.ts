@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, exists, isCgroupFs, parseKeyed, readInt, readPids, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { SIG, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { descendants, treePids } from './cgroup-tree.ts';
 
 export const V1_CONTROLLERS = ['memory', 'freezer', 'cpuacct', 'pids'] as const;
 export type V1Controller = (typeof V1_CONTROLLERS)[number];
@@ -23,6 +24,8 @@ class V1JobCgroup implements JobCgroup {
   readonly path: string;
   readonly procFiles: readonly string[];
   readonly canFreeze: boolean;
+  /** v1 counts an OOM kill only in the victim's own memory cgroup. */
+  readonly countsChildOoms = false;
   private readonly dirs: ReadonlyMap<V1Controller, string>;
   private readonly real: boolean;
 
@@ -47,8 +50,17 @@ class V1JobCgroup implements JobCgroup {
 
   procs(): number[] {
     const all = new Set<number>();
-    for (const f of this.procFiles) for (const p of readPids(f)) all.add(p);
+    for (const d of this.dirs.values()) for (const p of treePids(d)) all.add(p);
     return [...all];
+  }
+
+  child(name: string): JobCgroup {
+    const dirs = new Map([...this.dirs].map(([c, d]) => [c, path.join(d, name)] as const));
+    for (const d of dirs.values()) {
+      if (exists(d)) fs.rmdirSync(d);
+      fs.mkdirSync(d);
+    }
+    return new V1JobCgroup(dirs, this.real);
   }
 
   setMemoryLimit(bytes: number | null): void {
@@ -125,6 +137,7 @@ class V1JobCgroup implements JobCgroup {
     kill();
     const failed: string[] = [];
     for (const dir of this.dirs.values()) {
+      for (const sub of this.real ? descendants(dir) : []) await removeCgroupDir(sub, this.real, kill);
       if (!(await removeCgroupDir(dir, this.real, kill))) failed.push(dir);
     }
     if (failed.length > 0) throw new CgroupError(`cgroup v1: could not remove ${failed.join(', ')} (processes still running: ${this.procs().join(' ') || 'none'})`);

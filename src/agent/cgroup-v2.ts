@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, errText, exists, isCgroupFs, parseKeyed, readInt, readPids, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { SIG, errText, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { descendants, treePids } from './cgroup-tree.ts';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
 
@@ -21,10 +22,18 @@ class V2JobCgroup implements JobCgroup {
   readonly path: string;
   private readonly real: boolean;
   private sampledPeak: number | null = null;
+  /** v2 counts a kill in every ancestor's memory.events too. */
+  readonly countsChildOoms = true;
+  /**
+   * A step cgroup without the memory controller of its own (a job cgroup holding the batch
+   * shell cannot delegate controllers): its OOM kills are the parent's since its creation.
+   */
+  private readonly oomFrom: { parent: V2JobCgroup; base: number } | null;
 
-  constructor(dir: string, real: boolean) {
+  constructor(dir: string, real: boolean, parent: V2JobCgroup | null = null) {
     this.path = dir;
     this.real = real;
+    this.oomFrom = parent === null ? null : { parent, base: parent.oomKills() };
     this.procFiles = [this.f('cgroup.procs')];
     this.canFreeze = exists(this.f('cgroup.freeze'));
   }
@@ -38,7 +47,14 @@ class V2JobCgroup implements JobCgroup {
   }
 
   procs(): number[] {
-    return readPids(this.f('cgroup.procs'));
+    return treePids(this.path);
+  }
+
+  child(name: string): JobCgroup {
+    const dir = path.join(this.path, name);
+    if (exists(dir)) fs.rmdirSync(dir);
+    fs.mkdirSync(dir);
+    return new V2JobCgroup(dir, this.real, this);
   }
 
   setMemoryLimit(bytes: number | null): void {
@@ -50,6 +66,7 @@ class V2JobCgroup implements JobCgroup {
   }
 
   oomKills(): number {
+    if (this.oomFrom !== null && !exists(this.f('memory.events'))) return Math.max(0, this.oomFrom.parent.oomKills() - this.oomFrom.base);
     return parseKeyed(readText(this.f('memory.events'))).get('oom_kill') ?? 0;
   }
 
@@ -101,6 +118,7 @@ class V2JobCgroup implements JobCgroup {
   async remove(): Promise<void> {
     const kill = (): void => void this.killAll(SIG.KILL);
     kill();
+    for (const sub of this.real ? descendants(this.path) : []) await removeCgroupDir(sub, this.real, kill);
     if (!(await removeCgroupDir(this.path, this.real, kill))) {
       throw new CgroupError(`cgroup v2: could not remove ${this.path} (processes still running: ${this.procs().join(' ') || 'none'})`);
     }

@@ -49,6 +49,13 @@ export interface JobCgroup {
   killAll(signal: number): number;
   /** Kills stragglers, waits for the cgroup to empty and removes it (every hierarchy). */
   remove(): Promise<void>;
+  /**
+   * A step's cgroup inside this one (`step_<n>`), created fresh: its own OOM counter, peak
+   * memory and CPU time under the job's limits. The job's procs/killAll/freeze cover it.
+   */
+  child(name: string): JobCgroup;
+  /** Whether this cgroup's oom_kill counter also counts kills inside its children (v2). */
+  readonly countsChildOoms: boolean;
 }
 
 export interface CgroupDriver {

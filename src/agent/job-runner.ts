@@ -29,9 +29,10 @@ import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, 
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
 import { runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
-import { SIG, errText, sendSignal, sessionOf } from './proc.ts';
+import { SIG, errText, sendSignal } from './proc.ts';
 import { TreeStopper } from './tree-stop.ts';
 import { cgroupEvidence, drainCgroup } from './cgroup.ts';
+import type { JobStepHooks } from './step-hooks.ts';
 
 export { batchStepOutcome } from './run-report.ts';
 export type { RunReport } from './run-report.ts';
@@ -61,6 +62,8 @@ export interface JobRunnerOptions {
    * bash "Terminated" line for a killed child), so 'batch' is the default.
    */
   readonly timeLimitScope?: SignalScope;
+  /** The job's srun steps (step-runner.ts): signalled and ended with the job. */
+  readonly steps?: JobStepHooks;
   onTimeLimit(at: number): void;
   onComplete(report: RunReport): void;
   log?(message: string): void;
@@ -128,6 +131,16 @@ export class JobRunner {
 
   get cgroupPath(): string | null {
     return this.cg?.path ?? null;
+  }
+
+  /** What the controller sent to start this run. */
+  get launchRequest(): LaunchRequest {
+    return this.opts.launch;
+  }
+
+  /** The job's cgroup, once created: srun steps get theirs inside it. */
+  get cgroup(): JobCgroup | null {
+    return this.phaseNow === 'running' || this.phaseNow === 'suspended' ? this.cg : null;
   }
 
   private log(msg: string): void {
@@ -211,8 +224,12 @@ export class JobRunner {
   private onWarn(): void {
     const w = this.opts.launch.job.req.signal;
     if (w === null || this.phaseNow !== 'running') return;
-    this.signal(SIG.CONT, w.batch ? 'batch' : 'steps');
-    this.signal(w.signal, w.batch ? 'batch' : 'steps');
+    if (!w.batch) {
+      this.opts.steps?.signal(w.signal);
+      return;
+    }
+    this.signal(SIG.CONT, 'batch');
+    this.signal(w.signal, 'batch');
   }
 
   private onLimit(): void {
@@ -273,7 +290,11 @@ export class JobRunner {
   private beginTermination(cause: TerminateCause, scope: SignalScope, at: number): void {
     this.phaseNow = 'terminating';
     this.clock.stop();
-    this.appendToStderr(cancelBanner(this.opts.node, this.jobId, cause, at));
+    const banner = cancelBanner(this.opts.node, this.jobId, cause, at);
+    // Running steps print their own banner first; an srun writing to the job's stderr file
+    // takes the job's banner too, so the file reads in Slurm's order.
+    const delegated = this.opts.steps?.abort(cause, at, banner, this.opts.launch.stderr) ?? false;
+    if (!delegated) this.appendToStderr(banner);
     this.deliver(SIG.CONT, scope);
     this.deliver(SIG.TERM, scope);
     this.killTimer = setTimeout(() => this.guard('KillWait', () => {
@@ -301,9 +322,8 @@ export class JobRunner {
 
   private deliver(sig: number, scope: SignalScope): void {
     if (scope === 'steps') {
-      // Step tasks are not part of the batch shell's session (the shell is a session
-      // leader; everything it forks stays in its session): without steps, nobody.
-      for (const pid of this.cg?.procs() ?? []) if (this.shellPid !== null && sessionOf(pid) !== this.shellPid) sendSignal(pid, sig);
+      // The job's srun steps (step-hooks.ts); without any, nobody, as in Slurm.
+      this.opts.steps?.signal(sig);
       return;
     }
     if (scope === 'batch') {
@@ -362,6 +382,8 @@ export class JobRunner {
 
   private async finish(exit: LaunchExit): Promise<void> {
     if (this.phaseNow === 'done' || this.phaseNow === 'finishing') return;
+    // The batch script ended by itself: steps it left running (`srun ... &`) end with it.
+    if (this.phaseNow !== 'terminating') this.opts.steps?.signal(SIG.KILL);
     this.phaseNow = 'finishing';
     this.clock.stop();
     if (this.killTimer !== null) clearTimeout(this.killTimer);
@@ -372,8 +394,12 @@ export class JobRunner {
     const cg = this.cg;
     let counters = { oomKills: 0, peak: null as number | null, cpu: { user: 0, system: 0 } };
     try {
+      // Steps end with the job: let them (and their srun) finish before leftovers are killed.
+      await this.opts.steps?.settle(Math.max(2000, this.seconds(this.opts.launch.killWait) + 2000));
       await this.drain();
       if (cg !== null) counters = cgroupEvidence(cg);
+      // The batch step's own OOM kills: v2 counts a step's in the job's counter as well.
+      if (cg !== null && cg.countsChildOoms) counters.oomKills = Math.max(0, counters.oomKills - (this.opts.steps?.oomKills() ?? 0));
     } catch (err) {
       this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
     }

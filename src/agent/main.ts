@@ -22,6 +22,8 @@ import { uidOf } from '../lib/users.ts';
 import { detectCgroups } from './cgroup.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { JobRunner } from './job-runner.ts';
+import { AgentSteps } from './steps.ts';
+import type { RunReport } from './run-report.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -47,6 +49,7 @@ class Agent {
   readonly node: NodeConfig;
   readonly port: number;
   readonly cgroups: CgroupDriver;
+  readonly steps: AgentSteps;
 
   constructor(cfg: RatchetConfig, node: NodeConfig, port: number, cgroups: CgroupDriver) {
     this.cfg = cfg;
@@ -54,6 +57,17 @@ class Agent {
     this.port = port;
     this.cgroups = cgroups;
     this.ctlHost = cfg.controlHost;
+    this.steps = new AgentSteps({
+      auth: cfg, node: node.name, cgroups, cgroupName: this.cgroupName(),
+      batchHost: (jobId) => {
+        const r = [...this.runners.values()].find((x) => x.jobId === jobId);
+        const l = r?.launchRequest;
+        return r === undefined || l === undefined ? null
+          : { attempt: r.attempt, cgroup: r.cgroup, uid: l.user.uid, gid: l.user.gid, killWait: l.killWait };
+      },
+      report: (rep) => void this.deliver('/v1/agent/step', rep),
+      log: (m) => process.stderr.write(`ratchetd ${node.name}: ${m}\n`),
+    });
   }
 
   private async toController<T>(path: string, body: unknown): Promise<T> {
@@ -85,7 +99,7 @@ class Agent {
     // The freezer state goes with each live run, so a controller that restarted (or lost a
     // suspend/resume on the way) can tell the agent again; the agent itself never changes it.
     const live = [...this.runners].map(([k, r]) => ({ ...idOf(k), suspended: r.phase === 'suspended' }));
-    const running = [...live, ...[...this.unacked.keys()].map(idOf)];
+    const running = [...live, ...this.steps.running(), ...[...this.unacked.keys()].map(idOf)];
     return {
       node: this.node.name,
       addr: this.node.addr ?? '127.0.0.1',
@@ -157,24 +171,32 @@ class Agent {
 
   launch(l: LaunchRequest): void {
     const key = `${l.job.id}.${l.attempt}`;
-    if (this.runners.has(key) || this.unacked.has(key)) return;
+    if (this.runners.has(key) || this.unacked.has(key) || this.steps.has(l.job.id, l.attempt)) return;
     mkdirSync(this.markerDir(), { recursive: true });
     writeFileSync(join(this.markerDir(), key), '');
+    const onComplete = (done: RunReport): void => {
+      const report: CompletionReport = { node: this.node.name, jobId: l.job.id, attempt: l.attempt, ...done };
+      this.unacked.set(key, report);
+      this.runners.delete(key);
+      void this.deliver('/v1/agent/complete', report).then(() => this.acked(key));
+    };
+    const onTimeLimit = (at: number): void => {
+      void this.deliver('/v1/agent/timelimit', { node: this.node.name, jobId: l.job.id, attempt: l.attempt, at });
+    };
+    // srun's allocation outside a job: no batch script, srun runs its step in it.
+    if (l.job.req.alloc === true) {
+      this.steps.allocate(l, onTimeLimit, onComplete);
+      return;
+    }
     const runner = JobRunner.start({
       launch: l,
       node: this.node.name,
       cgroupName: this.cgroupName(),
       spoolDir: join(this.cfg.spoolDir, this.node.name),
       cgroups: this.cgroups,
-      onTimeLimit: (at) => {
-        void this.deliver('/v1/agent/timelimit', { node: this.node.name, jobId: l.job.id, attempt: l.attempt, at });
-      },
-      onComplete: (done) => {
-        const report: CompletionReport = { node: this.node.name, jobId: l.job.id, attempt: l.attempt, ...done };
-        this.unacked.set(key, report);
-        this.runners.delete(key);
-        void this.deliver('/v1/agent/complete', report).then(() => this.acked(key));
-      },
+      steps: this.steps.hooks(l.job.id),
+      onTimeLimit,
+      onComplete,
     });
     this.runners.set(key, runner);
     // Suspended before the launch arrived: frozen as soon as the script runs.
@@ -213,6 +235,7 @@ class Agent {
       await this.fromController(req);
       const t = req.body as TerminateRequest;
       this.runner(t.jobId, t.attempt)?.terminate(t.cause, t.scope);
+      this.steps.terminate(t.jobId, t.attempt, t.cause);
       return { ok: true };
     });
     r.on('POST', '/v1/timelimit', async (req) => {
@@ -236,6 +259,7 @@ class Agent {
       await this.fromController(req);
       const s = req.body as SignalRequest;
       this.runner(s.jobId, s.attempt)?.signal(s.signal, s.scope);
+      if (this.steps.has(s.jobId, s.attempt)) this.steps.signal(s.jobId, s.signal);
       return { ok: true };
     });
     return r;
@@ -254,7 +278,11 @@ export function main(argv: string[]): void {
   if (node === undefined) fatal(`node ${name ?? ''} is not in ${file}`);
   const port = node.port ?? cfg.agentPort;
   const agent = new Agent(cfg, node, port, detectCgroups());
-  const server = http.createServer({ keepAliveTimeout: 30_000 }, agent.routes().listener());
+  const routes = agent.routes().listener();
+  // srun's step routes stream their answer, so they are served before the JSON router.
+  const server = http.createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    if (!agent.steps.handle(req, res)) routes(req, res);
+  });
   server.on('error', (e) => fatal(`cannot listen on port ${port}: ${e.message}`));
   server.listen(port, node.addr ?? '0.0.0.0', () => {
     process.stderr.write(`ratchetd ${node.name}: listening on port ${port}\n`);

@@ -17,7 +17,16 @@ const decExit = (a: T): ExitStatus => ({ code: a[0] as number, signal: a[1] as n
 function encReq(r: JobRequest): T {
   return [r.name, r.scriptPath, r.argv, r.workDir, r.stdout, r.stderr, r.stdin, r.openMode, r.partition, r.timeLimit, r.nodes,
     r.ntasks, r.cpusPerTask, r.ntasksGiven, r.cpusPerTaskGiven, r.memPerNode, r.memPerCpu, r.comment, r.account, r.qos,
-    r.requeue, r.submitHost, r.submitSid, r.nice, r.signal];
+    r.requeue, r.submitHost, r.submitSid, r.nice, r.signal, r.killOnInvalidDep ?? null, r.deadline ?? null, r.alloc ?? null];
+}
+
+/** JobRequest's optional fields, present only when set. */
+function decOptional(a: T): Pick<JobRequest, 'killOnInvalidDep' | 'deadline' | 'alloc'> {
+  return {
+    ...(typeof a[25] === 'boolean' ? { killOnInvalidDep: a[25] } : {}),
+    ...(typeof a[26] === 'number' ? { deadline: a[26] } : {}),
+    ...(a[27] === true ? { alloc: true } : {}),
+  };
 }
 
 function decReq(a: T): JobRequest {
@@ -28,7 +37,7 @@ function decReq(a: T): JobRequest {
     cpusPerTask: a[12] as number, ntasksGiven: a[13] as boolean, cpusPerTaskGiven: a[14] as boolean,
     memPerNode: a[15] as number | null, memPerCpu: a[16] as number | null, env: {}, comment: a[17] as string | null,
     account: a[18] as string, qos: a[19] as string, requeue: a[20] as boolean, submitHost: a[21] as string,
-    submitSid: a[22] as number, nice: a[23] as number, signal: a[24] as JobRequest['signal'],
+    submitSid: a[22] as number, nice: a[23] as number, signal: a[24] as JobRequest['signal'], ...decOptional(a),
   };
 }
 

@@ -50,6 +50,7 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
     strOrNull(v.start) && (v.start === null || (v.start as string).length <= 64)),
   begin: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
   deadline: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
+  alloc: (v) => v === undefined || bool(v),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

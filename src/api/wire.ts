@@ -48,6 +48,8 @@ export interface SubmitRequest {
   /** --begin / --deadline, epoch seconds. */
   begin?: number | null;
   deadline?: number | null;
+  /** srun outside a job: an allocation with no batch script (the script field is ignored). */
+  alloc?: boolean;
 }
 
 export interface EscalateRequest {

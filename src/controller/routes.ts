@@ -29,6 +29,7 @@ import { suspendJobs } from './suspend.ts';
 import { escalationRoutes } from './escalation-routes.ts';
 import { requeueJobs } from './requeue.ts';
 import { reconcileRuns } from './node-fail.ts';
+import { stepRoutes } from './steps.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -277,6 +278,7 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   escalationRoutes(ctl, r, identify);
+  stepRoutes(ctl, r);
   return r;
 }
 

@@ -34,7 +34,7 @@ function roundTime(cfg: RatchetConfig, seconds: number): number {
 
 export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
   if (Buffer.byteLength(r.script) > MAX_SCRIPT_BYTES) return fail(SlurmError.Unknown, 'Batch script is too large');
-  if (!r.script.startsWith('#!')) {
+  if (r.alloc !== true && !r.script.startsWith('#!')) {
     return fail(SlurmError.Unknown, 'This does not look like a batch script.  The first',
       'line must start with #! followed by the path to an interpreter.', 'For instance: #!/bin/sh');
   }
@@ -112,6 +112,7 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     signal: r.signal,
     ...(typeof r.killOnInvalidDep === 'boolean' ? { killOnInvalidDep: r.killOnInvalidDep } : {}),
     ...(typeof r.deadline === 'number' && r.deadline > 0 ? { deadline: r.deadline * 1000 } : {}),
+    ...(r.alloc === true ? { alloc: true } : {}),
   };
   return { ok: true, req, reason };
 }

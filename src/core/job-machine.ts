@@ -90,11 +90,14 @@ export function waitExit(ev: RunEvidence): ExitStatus {
   return { code: ev.exitCode ?? 0, signal: 0 };
 }
 
-/** DerivedExitCode: the worst srun step (batch and extern steps excluded; an OOM step wins). */
-export function derivedExit(steps: readonly StepRecord[]): ExitStatus {
+/**
+ * DerivedExitCode: the worst srun step (batch and extern steps excluded; an OOM step wins).
+ * Steps the job's own end killed (ended after `until`) do not count (golden b_timeout b2).
+ */
+export function derivedExit(steps: readonly StepRecord[], until: number | null = null): ExitStatus {
   let worst: ExitStatus = EXIT_OK;
   for (const s of steps) {
-    if (typeof s.id !== 'number') continue;
+    if (typeof s.id !== 'number' || (until !== null && s.end !== null && s.end > until)) continue;
     if (s.state === 'OUT_OF_MEMORY') return OOM_EXIT;
     const rank = (e: ExitStatus): number => (e.code << 8) | e.signal;
     if (rank(s.exitCode) > rank(worst)) worst = s.exitCode;
@@ -238,7 +241,9 @@ function cancel(job: Job, at: number, uid: number): ApplyResult {
 function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyResult {
   if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
   const steps = mergeSteps(job.steps, ev.steps);
-  const derived = derivedExit(steps);
+  // An srun allocation's DerivedExitCode keeps only its step's signal (the peer: exit 3 -> 0:0, OOM -> 0:125).
+  const until = job.flags.includes('COMPLETING') ? job.endTime : null;
+  const derived = job.req.alloc === true ? { code: 0, signal: derivedExit(steps).signal } : derivedExit(steps, until);
   const exit = ev.evidence.oomKills > 0 ? OOM_EXIT : waitExit(ev.evidence);
   if (isActive(job)) {
     const v = classifyRun(ev.evidence);

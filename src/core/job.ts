@@ -69,6 +69,8 @@ export interface JobRequest {
   readonly killOnInvalidDep?: boolean;
   /** --deadline, epoch ms: the job must end by then or it ends DEADLINE. */
   readonly deadline?: number;
+  /** An allocation made by srun outside a job: no batch script (BatchFlag=0), one step `J.0`. */
+  readonly alloc?: boolean;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */

@@ -39,7 +39,8 @@ export interface SacctRowOptions {
  */
 function liveSteps(job: Job): readonly StepRecord[] {
   const live = (job.state === 'RUNNING' || job.state === 'SUSPENDED') && !job.flags.includes('COMPLETING');
-  if (!live || job.startTime === null || job.steps.some((s) => s.id === 'batch')) return job.steps;
+  // srun's own allocation has no batch step.
+  if (!live || job.startTime === null || job.req.alloc === true || job.steps.some((s) => s.id === 'batch')) return job.steps;
   const batch: StepRecord = {
     id: 'batch', name: 'batch', state: job.state, exitCode: EXIT_OK, start: job.startTime, end: null, maxRssBytes: null,
     cpus: Math.ceil(job.allocCpus / Math.max(1, job.nodeList.length)), nodeList: job.nodeList.slice(0, 1), userCpu: 0, systemCpu: 0,

@@ -77,7 +77,7 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `Priority=${shownPriority(job)} Nice=${req.nice} Account=${req.account} QOS=${req.qos}`,
     `JobState=${stateLong(job.state, job.flags)} Reason=${reasonForScontrol(job.reason, job.stateDesc)} `
       + `Dependency=${formatDependency(job.dependency)}`,
-    `Requeue=${req.requeue ? 1 : 0} Restarts=${job.restarts} BatchFlag=1 Reboot=0 ExitCode=${formatExit(job.exitCode)}`,
+    `Requeue=${req.requeue ? 1 : 0} Restarts=${job.restarts} BatchFlag=${req.alloc === true ? 0 : 1} Reboot=0 ExitCode=${formatExit(job.exitCode)}`,
   ];
   if (opts.details === true) lines.push(`DerivedExitCode=${formatExit(job.derivedExitCode)}`);
   lines.push(
