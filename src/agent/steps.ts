@@ -20,6 +20,7 @@ import type { CgroupDriver, JobCgroup } from './cgroup.ts';
 import type { TerminateCause } from './launch.ts';
 import { cancelBanner } from './launch.ts';
 import { errText } from './proc.ts';
+import { readBody, send as sendJson } from '../lib/http.ts';
 import type { RunReport } from './run-report.ts';
 import { runReport } from './run-report.ts';
 import type { JobStepHooks } from './step-hooks.ts';
@@ -201,35 +202,35 @@ export class AgentSteps {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'POST' || (path !== '/v1/step/launch' && path !== '/v1/step/signal')) return false;
     this.serve(path, req, res).catch((err: unknown) => {
-      if (!res.headersSent) json(res, 500, { error: 'Unspecified error', detail: [errText(err)] });
+      if (!res.headersSent) sendJson(res, 500, { error: 'Unspecified error', detail: [errText(err)] });
       else res.end();
     });
     return true;
   }
 
   private async serve(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readJson(req);
+    const body = await readBody(req).catch(() => null);
     const v = await verifyHeaders(this.opts.auth, req.headers, 'POST', path);
-    if (!v.ok) return json(res, 401, { error: 'Protocol authentication error', detail: [v.error] });
+    if (!v.ok) return sendJson(res, 401, { error: 'Protocol authentication error', detail: [v.error] });
     if (path === '/v1/step/signal') {
       const s = body as Partial<StepSignalRequest> | null;
       if (s === null || typeof s.jobId !== 'number' || typeof s.stepId !== 'number' || typeof s.signal !== 'number') {
-        return json(res, 400, { error: 'Unexpected message received' });
+        return sendJson(res, 400, { error: 'Unexpected message received' });
       }
       const l = this.live.get(`${s.jobId}.${s.stepId}`);
       const h = l === undefined ? null : this.host(s.jobId, l.attempt);
-      if (l === undefined || h === null) return json(res, 404, { error: 'Invalid job id specified' });
-      if (v.uid !== 0 && v.uid !== h.uid) return json(res, 403, { error: 'Access/permission denied' });
+      if (l === undefined || h === null) return sendJson(res, 404, { error: 'Invalid job id specified' });
+      if (v.uid !== 0 && v.uid !== h.uid) return sendJson(res, 403, { error: 'Access/permission denied' });
       l.runner.signal(s.signal);
-      return json(res, 200, { ok: true });
+      return sendJson(res, 200, { ok: true });
     }
     const r = body as StepLaunchRequest | null;
-    if (!isLaunch(r)) return json(res, 400, { error: 'Unexpected message received' });
+    if (!isLaunch(r)) return sendJson(res, 400, { error: 'Unexpected message received' });
     const h = this.host(r.jobId, r.attempt);
-    if (h === null || h.cgroup === null) return json(res, 404, { error: 'Invalid job id specified' });
-    if (v.uid !== 0 && v.uid !== h.uid) return json(res, 403, { error: 'Access/permission denied' });
+    if (h === null || h.cgroup === null) return sendJson(res, 404, { error: 'Invalid job id specified' });
+    if (v.uid !== 0 && v.uid !== h.uid) return sendJson(res, 403, { error: 'Access/permission denied' });
     const key = `${r.jobId}.${r.stepId}`;
-    if (this.live.has(key)) return json(res, 409, { error: 'Duplicate job id' });
+    if (this.live.has(key)) return sendJson(res, 409, { error: 'Duplicate job id' });
     if (r.srunPid !== null) protectSrun(r.srunPid, h, (m) => this.opts.log(m));
     res.writeHead(200, { 'content-type': 'application/x-ndjson' });
     const send = (m: StepMsg): void => {
@@ -285,28 +286,4 @@ function protectSrun(pid: number, h: StepHost, log: (m: string) => void): void {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > 8 * 1024 * 1024) req.destroy(new Error('request too large'));
-      else chunks.push(c);
-    });
-    req.on('end', () => {
-      try {
-        resolve(size === 0 ? null : JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        resolve(null);
-      }
-    });
-    req.on('error', reject);
-  });
-}

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { TestCluster, field } from './harness.ts';
+import { TestCluster, field, pause, until } from './harness.ts';
 import { pidOf, startController, waitReady } from '../../src/cli/cluster.ts';
 
 let c: TestCluster;
@@ -19,16 +19,6 @@ before(async () => {
 after(async () => {
   await c.stop();
 });
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(50);
-  }
-}
 
 function readOr(file: string): string {
   try {

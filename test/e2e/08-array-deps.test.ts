@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCluster } from './harness.ts';
+import { TestCluster, until } from './harness.ts';
 
 let c: TestCluster;
 before(async () => {
@@ -16,15 +16,6 @@ before(async () => {
 after(async () => {
   await c.stop();
 });
-
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const queue = async (id: number): Promise<string> => (await c.sh(`squeue -h -r -j ${id} -o "%i %T %r"`)).stdout;
 
@@ -49,7 +40,7 @@ EOF`);
   const one = await c.submit(`-o /dev/null --dependency=afterok:${a}_3 --wrap "test -e ${dir}/A_3 && touch ${dir}/one"`);
 
   // B drains to its one task whose counterpart failed.
-  await until('array B to drain', async () => (await queue(b)).trim().split('\n').length === 1 && (await queue(a)) === '');
+  await until('array B to drain', async () => (await queue(b)).trim().split('\n').length === 1 && (await queue(a)) === '', 120_000);
   const left = await queue(b);
   assert.match(left, new RegExp(`^${b}_7 PENDING DependencyNeverSatisfied\n$`));
   const show = await c.show(b);

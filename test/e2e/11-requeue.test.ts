@@ -7,9 +7,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { TestCluster, TEST_USERS, ensureTestUsers, field } from './harness.ts';
+import { TestCluster, TEST_USERS, ensureTestUsers, field, until } from './harness.ts';
 
 let c: TestCluster;
 before(async () => {
@@ -20,23 +18,7 @@ after(async () => {
   await c.stop();
 });
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
-}
-
-const read = (f: string): string => {
-  try {
-    return readFileSync(join(c.work, f), 'utf8');
-  } catch {
-    return '';
-  }
-};
+const read = (f: string): string => c.read(f);
 
 const SCRIPT = '#!/bin/bash\necho "run restarts=${SLURM_RESTART_COUNT:-none}"\nsleep 300\n';
 

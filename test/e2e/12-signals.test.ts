@@ -7,9 +7,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { TestCluster, field } from './harness.ts';
+import { TestCluster, field, pause, until } from './harness.ts';
 
 let c: TestCluster;
 before(async () => {
@@ -19,23 +17,7 @@ after(async () => {
   await c.stop();
 });
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(50);
-  }
-}
-
-const read = (f: string): string => {
-  try {
-    return readFileSync(join(c.work, f), 'utf8');
-  } catch {
-    return '';
-  }
-};
+const read = (f: string): string => c.read(f);
 
 const TRAPS = `#!/bin/bash
 trap 'echo "shell got USR1"' USR1

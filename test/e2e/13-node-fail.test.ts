@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestCluster, field } from './harness.ts';
+import { TestCluster, field, pause, until } from './harness.ts';
 import { pidOf, startAgent } from '../../src/cli/cluster.ts';
 
 const TIMEOUT = 4;
@@ -22,16 +22,6 @@ before(async () => {
 after(async () => {
   await c.stop();
 });
-
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(100);
-  }
-}
 
 const log = (): string[] => {
   try {

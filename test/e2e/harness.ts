@@ -45,6 +45,15 @@ export class TestCluster {
     return run('bash', ['-c', cmd], { cwd: this.work, env: { ...this.env, ...opts.env }, ...(opts.input !== undefined ? { input: opts.input } : {}) });
   }
 
+  /** A file in the work directory, '' while it does not exist. */
+  read(file: string): string {
+    try {
+      return readFileSync(join(this.work, file), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
   /** `scontrol show job ID`'s text. */
   async show(id: number): Promise<string> {
     return (await this.sh(`scontrol show job ${id}`)).stdout;
@@ -106,6 +115,17 @@ export function run(cmd: string, args: string[], o: { cwd?: string; env?: Record
     child.stdin.on('error', () => undefined);
     child.stdin.end(o.input ?? '');
   });
+}
+
+export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `cond` every `everyMs` until it holds; throws after `ms`. */
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000, everyMs = 50): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(everyMs);
+  }
 }
 
 export function field(text: string, key: string): string {
