@@ -23,53 +23,20 @@
 // report; `pid` is the batch shell.
 
 import type { LaunchRequest } from '../api/wire.ts';
-import type { CgroupDriver, JobCgroup } from './cgroup.ts';
+import type { JobCgroup } from './cgroup.ts';
 import type { LaunchExit, TerminateCause } from './launch.ts';
+import type { JobRunnerOptions, RunnerPhase, SignalScope } from './job-runner-options.ts';
 import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
-import { runReport } from './run-report.ts';
+import { NO_COUNTERS, endOfRunCounters, runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
 import { SIG, errText, sendSignal } from './proc.ts';
 import { TreeStopper } from './tree-stop.ts';
-import { cgroupEvidence, drainCgroup } from './cgroup.ts';
-import type { JobStepHooks } from './step-hooks.ts';
 
 export { batchStepOutcome } from './run-report.ts';
 export type { RunReport } from './run-report.ts';
 
-export type { TerminateCause };
-/** 'batch' = the batch shell; 'all' = every process of the job; 'steps' = job steps only (Slurm's default for non-KILL signals). */
-export type SignalScope = 'batch' | 'all' | 'steps';
-
-export interface JobRunnerOptions {
-  readonly launch: LaunchRequest;
-  readonly node: string;
-  /**
-   * Name of the node's cgroup parent (default: the node name). Several agents on one machine
-   * (test clusters, the peer) must not share `ratchet_<node>/job_<id>` directories.
-   */
-  readonly cgroupName?: string;
-  readonly spoolDir: string;
-  readonly cgroups: CgroupDriver;
-  /** Multiplies every duration in seconds (time limit, KillWait); tests use e.g. 0.01. */
-  readonly timeScale?: number;
-  /** Overrides setpriv discovery (tests). */
-  readonly setpriv?: string | null;
-  /**
-   * Who gets the SIGTERM at the time limit. Slurm 22.05 with proctrack/cgroup signals
-   * only the batch shell (non-KILL signals reach only slurmstepd's direct children; golden
-   * b_timeout: a TERM-trapping shell looping over `sleep 1` prints its trap message and no
-   * bash "Terminated" line for a killed child), so 'batch' is the default.
-   */
-  readonly timeLimitScope?: SignalScope;
-  /** The job's srun steps (step-runner.ts): signalled and ended with the job. */
-  readonly steps?: JobStepHooks;
-  onTimeLimit(at: number): void;
-  onComplete(report: RunReport): void;
-  log?(message: string): void;
-}
-
-export type RunnerPhase = 'starting' | 'running' | 'suspended' | 'terminating' | 'finishing' | 'done';
+export type { JobRunnerOptions, RunnerPhase, SignalScope, TerminateCause } from './job-runner-options.ts';
 
 /** How long a terminate waits for a launcher that has not reached the script yet. */
 const START_GRACE_MS = 1000;
@@ -373,13 +340,6 @@ export class JobRunner {
     if (err !== null) this.log(`job ${this.jobId}: ${err}`);
   }
 
-  /** Waits until no process is left in the cgroup, SIGKILLing stragglers; bounded. */
-  private async drain(): Promise<void> {
-    if (this.cg === null || this.cg.procs().length === 0) return;
-    this.thawAll();
-    await drainCgroup(this.cg, Math.max(5000, this.seconds(this.opts.launch.killWait)));
-  }
-
   private async finish(exit: LaunchExit): Promise<void> {
     if (this.phaseNow === 'done' || this.phaseNow === 'finishing') return;
     // The batch script ended by itself: steps it left running (`srun ... &`) end with it.
@@ -392,17 +352,12 @@ export class JobRunner {
     this.killTimer = null;
     this.sampleTimer = null;
     const cg = this.cg;
-    let counters = { oomKills: 0, peak: null as number | null, cpu: { user: 0, system: 0 } };
-    try {
-      // Steps end with the job: let them (and their srun) finish before leftovers are killed.
-      await this.opts.steps?.settle(Math.max(2000, this.seconds(this.opts.launch.killWait) + 2000));
-      await this.drain();
-      if (cg !== null) counters = cgroupEvidence(cg);
-      // The batch step's own OOM kills: v2 counts a step's in the job's counter as well.
-      if (cg !== null && cg.countsChildOoms) counters.oomKills = Math.max(0, counters.oomKills - (this.opts.steps?.oomKills() ?? 0));
-    } catch (err) {
-      this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
-    }
+    const waitMs = this.seconds(this.opts.launch.killWait);
+    const counters = await endOfRunCounters(cg, this.opts.steps, waitMs, () => this.thawAll())
+      .catch((err: unknown) => {
+        this.log(`job ${this.jobId}: reading cgroup counters: ${errText(err)}`);
+        return NO_COUNTERS;
+      });
     const { oomKills } = counters;
     if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
     const report = runReport({

@@ -4,6 +4,9 @@
 import type { ExitStatus, RunEvidence, StepRecord } from '../core/job.ts';
 import type { JobState } from '../core/job-state.ts';
 import type { LaunchExit } from './launch.ts';
+import type { CpuUsage, JobCgroup } from './cgroup.ts';
+import { cgroupEvidence, drainCgroup } from './cgroup.ts';
+import type { JobStepHooks } from './step-hooks.ts';
 
 export interface RunReport {
   readonly evidence: RunEvidence;
@@ -55,4 +58,32 @@ export function runReport(f: RunFacts): RunReport {
     maxRssBytes: f.peak, cpus: f.cpus, nodeList: [f.node], userCpu: f.cpu.user, systemCpu: f.cpu.system,
   };
   return { evidence, steps: [batch] };
+}
+
+export interface RunCounters {
+  oomKills: number;
+  peak: number | null;
+  cpu: CpuUsage;
+}
+
+export const NO_COUNTERS: RunCounters = { oomKills: 0, peak: null, cpu: { user: 0, system: 0 } };
+
+/**
+ * The kernel's counters once the batch shell is gone: steps end with the job (they and their
+ * srun finish first), stragglers are thawed and SIGKILLed (bounded), then the cgroup is read.
+ * The batch step's own OOM kills exclude its steps' where the kernel counts those in the job's
+ * counter too (v2).
+ */
+export async function endOfRunCounters(
+  cg: JobCgroup | null, steps: JobStepHooks | undefined, killWaitMs: number, thaw: () => void,
+): Promise<RunCounters> {
+  await steps?.settle(Math.max(2000, killWaitMs + 2000));
+  if (cg === null) return NO_COUNTERS;
+  if (cg.procs().length > 0) {
+    thaw();
+    await drainCgroup(cg, Math.max(5000, killWaitMs));
+  }
+  const c = cgroupEvidence(cg);
+  if (cg.countsChildOoms) c.oomKills = Math.max(0, c.oomKills - (steps?.oomKills() ?? 0));
+  return c;
 }

@@ -53,13 +53,14 @@ export class SchedulerLoop {
       id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
       cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
     };
-    // aftercorr: only the tasks whose corresponding task finished ok.
-    const ready = this.ctl.deps.readyTasks(job);
-    const pending = ready === null ? pendingTasks(job) : setIntersect(pendingTasks(job), ready);
-    if (pendingTasks(job).length === 0) {
+    const all = pendingTasks(job);
+    if (all.length === 0) {
       out.push(base);
       return;
     }
+    // aftercorr: only the tasks whose corresponding task finished ok.
+    const ready = this.ctl.deps.readyTasks(job);
+    const pending = ready === null ? all : setIntersect(all, ready);
     const a = job.array;
     const room = a !== null && a.throttle > 0 ? a.throttle - (running.get(a.jobId) ?? 0) : Infinity;
     if (room <= 0) {

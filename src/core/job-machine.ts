@@ -5,12 +5,13 @@
 // Why a run ended is evidence on the run (exit status, signal, oom_kill count, whether the
 // time limit fired); the terminal state and reason are derived from it in classifyRun().
 
-import type { ExitStatus, Job, RunEvidence, RunRecord, StepRecord } from './job.ts';
+import type { ExitStatus, Job, RunEvidence, StepRecord } from './job.ts';
 import { EXIT_OK } from './job.ts';
-import type { JobFlag, JobState } from './job-state.ts';
-import { isFinished } from './job-state.ts';
+import type { JobState } from './job-state.ts';
+import { isActiveState, isFinished, withFlag, withoutFlag } from './job-state.ts';
 import type { Reason } from './reason.ts';
 import { endForLimit, endOfRun, resumeJob, suspendJob } from './job-suspend.ts';
+import { nodeFail, requeue } from './job-runs.ts';
 import type { JobDependency } from './dependency.ts';
 import type { DepVerdict } from './dependency-eval.ts';
 import { reasonAfterDependency } from './dependency-eval.ts';
@@ -105,12 +106,7 @@ export function derivedExit(steps: readonly StepRecord[], until: number | null =
   return worst;
 }
 
-const without = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => flags.filter((x) => x !== f);
-const withFlag = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => (flags.includes(f) ? [...flags] : [...flags, f]);
-
-function isActive(job: Job): boolean {
-  return job.state === 'RUNNING' || job.state === 'SUSPENDED';
-}
+const isActive = (job: Job): boolean => isActiveState(job.state);
 
 export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
   switch (ev.kind) {
@@ -175,7 +171,7 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
         ok: true,
         job: {
           ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at,
-          flags: without(job.flags, 'SPECIAL_EXIT'),
+          flags: withoutFlag(job.flags, 'SPECIAL_EXIT'),
         },
       };
     case 'requeue':
@@ -257,7 +253,7 @@ function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyR
         exitCode: v.exitCode,
         derivedExitCode: derived,
         endTime: endOfRun(job, v.state === 'TIMEOUT' && ev.evidence.timeLimitAt !== null ? ev.evidence.timeLimitAt : ev.evidence.endedAt),
-        flags: without(job.flags, 'COMPLETING'),
+        flags: withoutFlag(job.flags, 'COMPLETING'),
         steps,
         evidence: ev.evidence,
       },
@@ -272,7 +268,7 @@ function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyR
         ...job,
         exitCode: exit,
         derivedExitCode: derived,
-        flags: without(job.flags, 'COMPLETING'),
+        flags: withoutFlag(job.flags, 'COMPLETING'),
         steps,
         evidence: ev.evidence,
       },
@@ -286,74 +282,6 @@ function mergeSteps(old: readonly StepRecord[], incoming: readonly StepRecord[])
   for (const s of old) byId.set(String(s.id), s);
   for (const s of incoming) byId.set(String(s.id), s);
   return [...byId.values()];
-}
-
-/** Close the current run into a RunRecord (accounting keeps every run). */
-export function runRecord(job: Job, state: JobState | 'REQUEUED'): RunRecord {
-  return {
-    attempt: job.attempt,
-    state,
-    reason: job.reason,
-    exitCode: job.exitCode,
-    derivedExitCode: job.derivedExitCode,
-    startTime: job.startTime,
-    endTime: job.endTime,
-    submitTime: job.submitTime,
-    eligibleTime: job.eligibleTime,
-    nodeList: job.nodeList,
-    allocCpus: job.allocCpus,
-    memPerNode: job.req.memPerNode,
-    memPerCpu: job.req.memPerCpu,
-    timeLimit: job.req.timeLimit,
-    partition: job.req.partition,
-    cancelledBy: job.cancelledBy,
-    steps: job.steps,
-    evidence: job.evidence,
-  };
-}
-
-/**
- * `scontrol requeue[hold]`, node failure, escalation: the run so far becomes a REQUEUED run
- * record and the job is pending again with a new SubmitTime. `delayMs` is Slurm's requeue
- * delay: the job is not eligible before then (EligibleTime, reason BeginTime). A requeue in
- * the held state is a user hold described as such; `specialExit` also flags SPECIAL_EXIT.
- */
-function requeue(job: Job, ev: Extract<JobEvent, { kind: 'requeue' }>): ApplyResult {
-  if (job.state === 'PENDING') return { ok: false, error: 'pending' };
-  const { at, hold } = ev;
-  // A running job's EndTime is its projected end: the run ends now.
-  const ended = isActive(job) ? { ...job, endTime: endOfRun(job, at) } : job;
-  const runs = [...job.runs, runRecord(ended, ev.runState ?? 'REQUEUED')];
-  const delay = ev.delayMs ?? 0;
-  let reason: Reason = 'None';
-  if (hold) reason = 'JobHeldUser';
-  else if (delay > 0) reason = 'BeginTime';
-  return {
-    ok: true,
-    job: {
-      ...job,
-      state: 'PENDING',
-      flags: ev.specialExit === true ? ['SPECIAL_EXIT'] : [],
-      reason,
-      held: hold ? 'user' : null,
-      priority: hold ? 0 : job.priority,
-      stateDesc: hold ? 'job requeued in held state' : null,
-      submitTime: at,
-      eligibleTime: delay > 0 ? at + delay : at,
-      startTime: null,
-      endTime: null,
-      nodeList: [],
-      restarts: job.restarts + 1,
-      exitCode: EXIT_OK,
-      derivedExitCode: EXIT_OK,
-      cancelledBy: null,
-      suspendTime: null,
-      secsPreSuspend: 0,
-      steps: [],
-      runs,
-      evidence: null,
-    },
-  };
 }
 
 /**
@@ -374,22 +302,6 @@ function deadline(job: Job, at: number): ApplyResult {
     ok: true,
     job: { ...job, state: 'DEADLINE', reason: 'DeadLine', stateDesc: null, endTime: endOfRun(job, at), flags: withFlag(job.flags, 'COMPLETING') },
   };
-}
-
-/**
- * The job's node stopped answering (SlurmdTimeout) and the job may not be requeued: NODE_FAIL,
- * reason NodeDown, ExitCode 0:0, ended now. Nothing will report from that node, so a job
- * that was only completing there (TIMEOUT|COMPLETING...) just stops completing.
- */
-function nodeFail(job: Job, at: number): ApplyResult {
-  if (isActive(job)) {
-    return {
-      ok: true,
-      job: { ...job, state: 'NODE_FAIL', reason: 'NodeDown', stateDesc: null, exitCode: EXIT_OK, endTime: endOfRun(job, at), flags: without(job.flags, 'COMPLETING') },
-    };
-  }
-  if (job.flags.includes('COMPLETING')) return { ok: true, job: { ...job, flags: without(job.flags, 'COMPLETING') } };
-  return { ok: false, error: 'already_done' };
 }
 
 function update(job: Job, c: JobUpdate): ApplyResult {

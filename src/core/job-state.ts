@@ -75,6 +75,14 @@ export function isFinished(state: JobState): boolean {
   return FINISHED.has(state);
 }
 
+/** Running or suspended: the job holds its allocation and has processes. */
+export function isActiveState(state: JobState): boolean {
+  return state === 'RUNNING' || state === 'SUSPENDED';
+}
+
+export const withoutFlag = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => flags.filter((x) => x !== f);
+export const withFlag = (flags: readonly JobFlag[], f: JobFlag): JobFlag[] => (flags.includes(f) ? [...flags] : [...flags, f]);
+
 function firstFlag(flags: readonly JobFlag[]): JobFlag | undefined {
   if (flags.length === 0) return undefined;
   return FLAG_ORDER.find((f) => flags.includes(f));

@@ -4,7 +4,7 @@
 
 import type { Job, RunRecord, StepRecord } from '../../core/job.ts';
 import { EXIT_OK } from '../../core/job.ts';
-import { runRecord } from '../../core/job-machine.ts';
+import { runRecord } from '../../core/job-runs.ts';
 import type { JobView } from './job-view.ts';
 import { requestedCpus, secOf, suspendedSecs, timeUsedSecs } from './job-view.ts';
 
