@@ -148,10 +148,9 @@ export function decideEnd(job: Job, at: number, place: Place): EndDecision | nul
   if (placed === null) {
     return finish('exhausted', cause, 'exhausted', `escalation exhausted: ${state}: no partition fits ${memText(r.mem)}/${timeText(r.time)}; ${base.evidence}`);
   }
-  const rq = applyEvent(job, { kind: 'requeue', at, hold: false });
+  // The closed run keeps its real ending (OUT_OF_MEMORY, TIMEOUT), not REQUEUED.
+  const rq = applyEvent(job, { kind: 'requeue', at, hold: false, runState: state });
   if (!rq.ok) return null;
-  const runs = rq.job.runs.slice(0, -1);
-  const closed = rq.job.runs.at(-1);
   const note: AttemptNote = { ...base, cause, outcome: action === 'escalate' ? 'escalated' : 'retried' };
   const e: EscalationState = {
     ...esc, pos: next, used: { ...esc.used, [cause]: used + 1 }, attempts: [...esc.attempts, note],
@@ -163,7 +162,6 @@ export function decideEnd(job: Job, at: number, place: Place): EndDecision | nul
       ...rq.job,
       // The retry keeps its queue age: priority aging and sacct Submit see the original submission.
       submitTime: job.submitTime,
-      runs: closed === undefined ? runs : [...runs, { ...closed, state }],
       req,
       escalation: e,
     },
