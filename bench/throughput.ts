@@ -2,8 +2,12 @@
 // shape), measured like ../shared/peer/scenarios/throughput.sh:
 //   - submit -> all done (jobs/s end to end), with the sbatch CLI in a sequential loop;
 //   - the same N through the HTTP API from one client (controller + agents alone);
-//   - per-`sbatch` wall latency (p50/p90), submit -> start latency p50 (from the job
-//     records, ms precision) under the burst and on an idle cluster.
+//   - per-`sbatch` wall latency (p50/p90); submit -> start p50 under the burst (job records)
+//     and on an idle cluster (as the peer measures it: from just before sbatch to the
+//     script's own first `date`);
+//   - CPU milliseconds per job spent by the controller, the agents, the jobs' own processes
+//     (launcher shells, env, the script) and munged, from /proc: on this 2-core machine
+//     their sum bounds the end-to-end rate whatever the scheduling does.
 // When the Slurm peer is up (/var/tmp/slurmpeer/env.sh, sinfo answers) the same loop runs
 // against it in the same run and the ratios are printed.
 //
@@ -16,6 +20,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api as clusterApi, clusterDown, clusterUp, ROOT } from '../src/cli/cluster.ts';
 import type { Job } from '../src/core/job.ts';
+import { decodeJobs } from '../src/api/job-codec.ts';
+import type { CompactJobs } from '../src/api/job-codec.ts';
+import type { SubmitResponse } from '../src/api/wire.ts';
 
 const { values } = parseArgs({
   options: { jobs: { type: 'string', default: '1000' }, 'peer-jobs': { type: 'string', default: '200' }, 'no-peer': { type: 'boolean' } },
@@ -33,14 +40,17 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface LoopResult { submitS: number; doneS: number; sbatchMs: number[] }
 
 /** A sequential sbatch loop, then poll until no job of that name is left. */
-async function loop(env: NodeJS.ProcessEnv, cwd: string, n: number, name: string, left: () => Promise<number>): Promise<LoopResult> {
+async function loop(env: NodeJS.ProcessEnv, cwd: string, n: number, name: string, submitted: (id: number) => void,
+  left: () => Promise<number>, wantIds = true): Promise<LoopResult> {
   const sbatchMs: number[] = [];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const a = performance.now();
-    const r = spawnSync('sbatch', ['-Q', '-J', name, '-o', '/dev/null', '--wrap', 'true'], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    // -Q as in the peer's throughput.sh, or --parsable where the id is wanted (-Q silences it too)
+    const r = spawnSync('sbatch', [wantIds ? '--parsable' : '-Q', '-J', name, '-o', '/dev/null', '--wrap', 'true'], { env, cwd, encoding: 'utf8' });
     sbatchMs.push(performance.now() - a);
-    if (r.status !== 0) throw new Error(`sbatch failed: ${r.stderr.toString()}`);
+    if (r.status !== 0) throw new Error(`sbatch failed: ${r.stderr}`);
+    if (wantIds) submitted(Number(/(\d+)\s*$/.exec(r.stdout)?.[1] ?? NaN));
   }
   const submitS = (performance.now() - t0) / 1000;
   while ((await left()) > 0) await sleep(100);
@@ -52,19 +62,45 @@ function squeueLeft(env: NodeJS.ProcessEnv, name: string): Promise<number> {
   return Promise.resolve(r.stdout.split('\n').filter(Boolean).length);
 }
 
+/** CPU seconds (user + system) a process and its reaped children have used, from /proc. */
+function cpuOf(pidFile: string): { self: number; children: number } {
+  try {
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const t = (i: number): number => Number(f[i] ?? 0) / 100;
+    return { self: t(11) + t(12), children: t(13) + t(14) };
+  } catch {
+    return { self: NaN, children: NaN };
+  }
+}
+
 async function ratchet(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'ratchet-bench-'));
   const h = await clusterUp({ dir, nodes: 2, cpus: 2, mem: 3000, set: [], timeResolution: 'minutes' });
   const env = { ...process.env, ...h.env };
   const api = <T>(path: string, body?: unknown): Promise<T> => clusterApi<T>(h.auth, h.controlPort, path, body);
-  const jobsOf = async (name: string): Promise<Job[]> => (await api<{ jobs: Job[] }>('/v1/jobs')).jobs.filter((j) => j.req.name === name);
-  const live = async (name: string): Promise<number> =>
-    (await jobsOf(name)).filter((j) => j.state === 'PENDING' || j.state === 'RUNNING' || j.flags.length > 0).length;
+  // Only the jobs not yet seen finished are asked for, in the compact form squeue uses, so
+  // the poll does not cost the controller more as finished jobs pile up.
+  const waitAll = async (ids: Set<number>, every: number): Promise<Job[]> => {
+    const seen: Job[] = [];
+    while (ids.size > 0) {
+      const jobs = decodeJobs(await api<CompactJobs>(`/v1/jobs?fmt=t&ids=${[...ids].slice(0, 2000).join(',')}`));
+      for (const j of jobs) {
+        if (j.state === 'PENDING' || j.state === 'RUNNING' || j.flags.length > 0) continue;
+        ids.delete(j.id);
+        seen.push(j);
+      }
+      if (ids.size > 0) await sleep(every);
+    }
+    return seen;
+  };
+  const daemons = ['pids/ratchetctld.pid', 'pids/ratchetd-n1.pid', 'pids/ratchetd-n2.pid', 'munge/munged.pidfile'].map((f) => join(dir, f));
   try {
     // Warm the CLI's compile cache once so the loop measures steady-state start-up.
     spawnSync('sbatch', ['--version'], { env });
-    const cli = await loop(env, dir, N, 'tp_loop', () => live('tp_loop'));
-    const cliJobs = await jobsOf('tp_loop');
+    const cliIds = new Set<number>();
+    const cli = await loop(env, dir, N, 'tp_loop', (id) => cliIds.add(id), () => waitAll(cliIds, 100).then(() => 0));
+    const cliJobs = (await api<{ jobs: Job[] }>('/v1/jobs')).jobs.filter((j) => j.req.name === 'tp_loop');
     const burstLat = cliJobs.map((j) => (j.startTime ?? 0) - j.submitTime);
 
     // The same through the API: one client, requests in flight 16 at a time.
@@ -75,37 +111,41 @@ async function ratchet(): Promise<Record<string, number>> {
       hold: false, comment: null, account: null, qos: null, requeue: null, nice: null, submitHost: 'bench', submitSid: 1,
       testOnly: false, signal: null,
     };
+    const cpu0 = daemons.map(cpuOf);
     const t0 = performance.now();
     let next = 0;
+    const apiIds = new Set<number>();
     await Promise.all(Array.from({ length: 16 }, async () => {
       while (next < N) {
         next++;
-        await api('/v1/submit', req);
+        apiIds.add((await api<SubmitResponse>('/v1/submit', req)).jobId);
       }
     }));
     const apiSubmit = (performance.now() - t0) / 1000;
-    while ((await live('tp_api')) > 0) await sleep(50);
+    await waitAll(apiIds, 50);
     const apiDone = (performance.now() - t0) / 1000;
+    const cpu1 = daemons.map(cpuOf);
+    const used = (i: number, k: 'self' | 'children'): number => (((cpu1[i]?.[k] ?? NaN) - (cpu0[i]?.[k] ?? NaN)) * 1000) / N;
 
-    // Idle-cluster latency: 20 sequential jobs, each waited for.
+    // Idle-cluster latency, measured as the peer's throughput.sh does: from just before
+    // sbatch to the script's own first `date`, 20 sequential jobs, each waited for.
     const idle: number[] = [];
+    const recorded: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = spawnSync('sbatch', ['--parsable', '-J', 'tp_lat', '-o', '/dev/null', '--wrap', 'true'], { env, encoding: 'utf8' });
-      const id = Number(r.stdout.trim());
-      for (;;) {
-        const j = (await api<{ jobs: Job[] }>(`/v1/jobs?ids=${id}`)).jobs[0];
-        if (j !== undefined && j.startTime !== null) {
-          idle.push(j.startTime - j.submitTime);
-          break;
-        }
-        await sleep(5);
-      }
+      const out = join(dir, `lat_${i}.out`);
+      const before = Date.now();
+      const r = spawnSync('sbatch', ['--parsable', '-J', 'tp_lat', '-o', out, '--wrap', 'date +%s.%N'], { env, encoding: 'utf8' });
+      const [j] = await waitAll(new Set([Number(r.stdout.trim())]), 5);
+      idle.push(Number(readFileSync(out, 'utf8').trim()) * 1000 - before);
+      if (j?.startTime != null) recorded.push(j.startTime - j.submitTime);
     }
     const ctlRss = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${readFileSync(join(dir, 'pids/ratchetctld.pid'), 'utf8').trim()}/status`, 'utf8'))?.[1] ?? 0);
     return {
       cliSubmit: cli.submitS, cliDone: cli.doneS, sbatchP50: pct(cli.sbatchMs, 50), sbatchP90: pct(cli.sbatchMs, 90),
       burstStartP50: pct(burstLat, 50), apiSubmit, apiDone, idleStartP50: pct(idle, 50), idleStartMax: Math.max(...idle),
-      ctlPeakMiB: ctlRss / 1024,
+      idleRecordedP50: pct(recorded, 50), ctlPeakMiB: ctlRss / 1024,
+      cpuCtl: used(0, 'self'), cpuAgents: used(1, 'self') + used(2, 'self'), cpuJobs: used(1, 'children') + used(2, 'children'),
+      cpuMunged: used(3, 'self'),
     };
   } finally {
     await clusterDown(dir);
@@ -122,7 +162,7 @@ async function peer(): Promise<{ submitS: number; doneS: number; sbatchP50: numb
   if (spawnSync('/usr/bin/sinfo', ['-h'], { env }).status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'peer-bench-'));
   try {
-    const r = await loop({ ...env, PATH: `/usr/bin:${env.PATH}` }, dir, PEER_N, 'rb_loop', () => squeueLeft(env, 'rb_loop'));
+    const r = await loop({ ...env, PATH: `/usr/bin:${env.PATH}` }, dir, PEER_N, 'rb_loop', () => undefined, () => squeueLeft(env, 'rb_loop'), false);
     return { submitS: r.submitS, doneS: r.doneS, sbatchP50: pct(r.sbatchMs, 50) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -135,7 +175,8 @@ process.stdout.write(`  sbatch loop: submitted in ${f(r.cliSubmit ?? 0)} s, all 
 process.stdout.write(`  sbatch wall latency: p50 ${f(r.sbatchP50 ?? 0)} ms, p90 ${f(r.sbatchP90 ?? 0)} ms (target <= 25 ms)\n`);
 process.stdout.write(`  submit -> start p50 under the burst: ${f(r.burstStartP50 ?? 0)} ms\n`);
 process.stdout.write(`  API client (16 in flight): submitted in ${f(r.apiSubmit ?? 0)} s, all done in ${f(r.apiDone ?? 0)} s -> ${f(N / (r.apiDone ?? 1))} jobs/s (target >= 200)\n`);
-process.stdout.write(`  submit -> start on an idle cluster: p50 ${f(r.idleStartP50 ?? 0)} ms, max ${f(r.idleStartMax ?? 0)} ms (target <= 50 ms)\n`);
+process.stdout.write(`  submit -> start on an idle cluster (sbatch call to the script's first date): p50 ${f(r.idleStartP50 ?? 0)} ms, max ${f(r.idleStartMax ?? 0)} ms (target <= 50 ms); in the job record ${f(r.idleRecordedP50 ?? 0)} ms\n`);
+process.stdout.write(`  CPU per job in the API burst: controller ${f(r.cpuCtl ?? 0, 2)} ms, agents ${f(r.cpuAgents ?? 0, 2)} ms, the jobs' own processes ${f(r.cpuJobs ?? 0, 2)} ms, munged ${f(r.cpuMunged ?? 0, 2)} ms\n`);
 process.stdout.write(`  controller peak RSS: ${f(r.ctlPeakMiB ?? 0)} MiB\n`);
 const p = await peer();
 if (p === null) {

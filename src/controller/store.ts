@@ -6,8 +6,10 @@
 // turn, and a request is acknowledged only after its transaction committed. On restart
 // the controller rebuilds its live state from the rows; nothing acknowledged is lost.
 //
-// Test hooks: the file is `<dir>/ratchet.db`; `RATCHET_STORE_SYNC=normal` trades power-loss
-// durability for speed (process crashes are still safe in WAL mode).
+// The COMMIT itself only writes the log (synchronous=NORMAL); the fsync that makes it
+// power-safe runs off the event loop and acknowledgements wait for it (wal-sync.ts).
+// `RATCHET_STORE_SYNC=full` syncs inside COMMIT instead (SQLite's own way, for comparison);
+// the file is `<dir>/ratchet.db`.
 
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
@@ -17,6 +19,7 @@ import type { Job, JobId } from '../core/job.ts';
 import { isFinished } from '../core/job-state.ts';
 import { cachedJobTexts } from '../api/job-codec.ts';
 import type { JobTexts } from '../api/job-codec.ts';
+import { WalSync } from './wal-sync.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -90,12 +93,14 @@ export class Store {
   private scheduled = false;
   private nextId = 1;
   private metaQueue = new Map<string, string>();
+  private readonly walSync: WalSync | null;
 
   constructor(dir: string, firstJobId = 1) {
     mkdirSync(dir, { recursive: true });
     this.db = new DatabaseSync(join(dir, 'ratchet.db'));
-    const sync = process.env.RATCHET_STORE_SYNC === 'normal' ? 'NORMAL' : 'FULL';
-    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${sync}; PRAGMA busy_timeout=5000;`);
+    const inCommit = process.env.RATCHET_STORE_SYNC === 'full';
+    this.walSync = inCommit ? null : new WalSync(join(dir, 'ratchet.db-wal'));
+    this.db.exec(`PRAGMA journal_mode=WAL; PRAGMA synchronous=${inCommit ? 'FULL' : 'NORMAL'}; PRAGMA busy_timeout=5000;`);
     this.db.exec(SCHEMA);
     // Added with job arrays: the ArrayJobId of a task record (NULL for ordinary jobs).
     const cols = this.db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[];
@@ -144,9 +149,12 @@ export class Store {
     return (this.db.prepare('SELECT v FROM meta WHERE k = ?').get(k) as { v: string } | undefined)?.v;
   }
 
-  /** Resolves once everything queued so far is committed. */
+  /** Resolves once everything queued so far is committed and on stable storage. */
   flush(): Promise<void> {
-    if (this.queue.length === 0 && this.metaQueue.size === 0 && !this.scheduled) return Promise.resolve();
+    if (this.queue.length === 0 && this.metaQueue.size === 0 && !this.scheduled) {
+      const sync = this.walSync;
+      return sync === null ? Promise.resolve() : new Promise((resolve, reject) => sync.after([{ resolve, reject }]));
+    }
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.schedule();
@@ -183,12 +191,14 @@ export class Store {
           this.setMeta.run('next_job_id', String(this.nextId));
           for (const [k, v] of meta) this.setMeta.run(k, v);
           this.db.exec('COMMIT');
+          this.walSync?.committed();
         } catch (e) {
           this.db.exec('ROLLBACK');
           throw e;
         }
       }
-      for (const w of waiters) w.resolve();
+      if (this.walSync === null) for (const w of waiters) w.resolve();
+      else this.walSync.after(waiters);
     } catch (e) {
       for (const w of waiters) w.reject(e);
     }
@@ -264,6 +274,7 @@ export class Store {
   close(): void {
     this.commitNow();
     this.db.close();
+    this.walSync?.close();
   }
 }
 
