@@ -103,14 +103,11 @@ function decodeRest(a: T, h: Head): Job {
   };
 }
 
-/** A job's compact form as two JSON texts: the shared head and the rest. */
-export interface JobTexts {
-  readonly head: string;
-  readonly rest: string;
-}
+/** A job's compact form as two JSON texts: the shared head and the rest (a pair, as SQLite returns rows). */
+export type JobTexts = readonly [head: string, rest: string];
 
 export function jobTexts(j: Job): JobTexts {
-  return { head: JSON.stringify(encodeHead(j)), rest: JSON.stringify(encodeRest(j)) };
+  return [JSON.stringify(encodeHead(j)), JSON.stringify(encodeRest(j))];
 }
 
 /** jobTexts, cached per (immutable) job object. */
@@ -132,14 +129,14 @@ export function compactJobsBody(now: number, jobs: Iterable<JobTexts>): string {
   const index = new Map<string, number>();
   const heads: string[] = [];
   const out: string[] = [];
-  for (const j of jobs) {
-    let i = index.get(j.head);
+  for (const [head, rest] of jobs) {
+    let i = index.get(head);
     if (i === undefined) {
       i = heads.length;
-      index.set(j.head, i);
-      heads.push(j.head);
+      index.set(head, i);
+      heads.push(head);
     }
-    out.push(`[${i},${j.rest}]`);
+    out.push(`[${i},${rest}]`);
   }
   return `{"now":${now},"heads":[${heads.join(',')}],"jobs":[${out.join(',')}]}`;
 }
@@ -152,10 +149,25 @@ export interface CompactJobs {
 
 /** Decode a bulk response; jobs with the same head share one request and user object. */
 export function decodeJobs(r: CompactJobs): Job[] {
+  const decode = jobDecoder(r);
+  return r.jobs.map(decode);
+}
+
+/**
+ * One entry of a bulk response at a time (heads decoded once), for readers that process
+ * 100k jobs in slices so the decoded objects of one slice die young instead of all
+ * surviving to the end.
+ */
+export function jobDecoder(r: CompactJobs): (entry: CompactJobs['jobs'][number]) => Job {
   const heads: Head[] = r.heads.map((h) => ({ req: decReq(h[0] as T), user: decUser(h[1] as T) }));
-  return r.jobs.map(([i, rest]) => {
+  return ([i, rest]) => {
     const h = heads[i];
     if (h === undefined) throw new Error(`bad head index ${i}`);
     return decodeRest(rest, h);
-  });
+  };
+}
+
+/** The (array job id, task id) an entry sorts by, read without decoding it (rest[0] id, rest[25] array). */
+export function entryArrayKey(entry: CompactJobs['jobs'][number]): Pick<Job, 'id' | 'array'> {
+  return { id: asJobId(entry[1][0] as number), array: (entry[1][25] ?? null) as Job['array'] };
 }

@@ -57,15 +57,19 @@ export async function request<T>(prog: string, path: string, body?: unknown): Pr
 
 /** A bulk query in the compact form (fmt=t, api/job-codec.ts), decoded; a controller error as `<prog>: error: ...`. */
 export async function requestJobs(prog: string, path: string): Promise<{ now: number; jobs: Job[] }> {
-  let r: CompactJobs;
+  const r = await requestCompact(prog, path);
+  return { now: r.now, jobs: decodeJobs(r) };
+}
+
+/** requestJobs, left in the compact form for callers that decode as they go. */
+export async function requestCompact(prog: string, path: string): Promise<CompactJobs> {
   try {
-    r = await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
+    return await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
   } catch (e) {
     const body = errorBody(e);
     if (body === null) throw e;
     throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
   }
-  return { now: r.now, jobs: decodeJobs(r) };
 }
 
 export function errorBody(e: unknown): ErrorBody | null {

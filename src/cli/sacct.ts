@@ -2,16 +2,20 @@
 // time window and user defaults in sacct-args.ts, the selection in api/acct-query.ts
 // (applied by the controller), formats in src/cli/format/sacct-*.ts.
 
-import { parseJobSpec, sacctOrder, selectBySpecs } from './format/array-view.ts';
+import { parseJobSpec, sacctOrder, sacctOrderBy, selectBySpecs } from './format/array-view.ts';
+import { entryArrayKey, jobDecoder } from '../api/job-codec.ts';
 import { acctQueryParams } from '../api/acct-query.ts';
 import { sacctArgs } from './sacct-args.ts';
 import { buildSacctRows } from './format/sacct-rows.ts';
 import { renderSacct } from './format/sacct-format.ts';
 import { resolveSacctFields, sacctHelpFields } from './format/sacct-fields.ts';
-import { CliError, config, requestJobs, runCli } from './client.ts';
+import { CliError, config, requestCompact, runCli } from './client.ts';
 import { has, last, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
+
+/** Jobs decoded, turned into rows and rendered per step of a large answer. */
+const SLICE = 2000;
 
 const OPTS: readonly Opt[] = [
   { key: 'jobs', long: ['jobs'], short: 'j', arg: 'required' },
@@ -60,17 +64,28 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['sacct: error: Unknown arguments:', ...p.operands.map((o) => `sacct: error:  ${o}`)], 1);
     }
     const { query, units } = parsed.args;
-    const r = await requestJobs('sacct', `/v1/acct?${acctQueryParams(query)}`);
+    const r = await requestCompact('sacct', `/v1/acct?${acctQueryParams(query)}`);
     // `-j J_I`: the controller matched the array; keep the tasks named.
     const specs = (p.values.get('jobs') ?? []).flatMap((v) => v.split(/,(?![^[]*\])/))
       .map((a) => parseJobSpec(a.split('.')[0] ?? '')).filter((x) => x !== null);
-    const jobs = sacctOrder(specs.some((x) => x.tasks !== null) ? selectBySpecs(r.jobs, specs) : r.jobs);
-    const rows = buildSacctRows(jobs, { allocations: has(p, 'allocations'), duplicates: query.duplicates }, r.now);
+    const decode = jobDecoder(r);
     const parsable = has(p, 'parsable2') ? 'no-ending' : has(p, 'parsable') ? 'ending' : 'none';
-    process.stdout.write(renderSacct(rows, {
-      fields: fields.fields, parsable, delimiter: last(p, 'delimiter'), header: !has(p, 'noheader'),
-      cluster: config('sacct').clusterName, units,
-    }));
+    const render = { fields: fields.fields, parsable, delimiter: last(p, 'delimiter'), cluster: config('sacct').clusterName, units } as const;
+    const rowOpts = { allocations: has(p, 'allocations'), duplicates: query.duplicates };
+    if (specs.some((x) => x.tasks !== null)) {
+      const jobs = sacctOrder(selectBySpecs(r.jobs.map(decode), specs));
+      process.stdout.write(renderSacct(buildSacctRows(jobs, rowOpts, r.now), { ...render, header: !has(p, 'noheader') }));
+      return 0;
+    }
+    // Ordered undecoded, then decoded, turned into rows and rendered a slice at a time: over
+    // 100k jobs the objects of a slice die young rather than all living to the end.
+    const entries = sacctOrderBy(r.jobs, entryArrayKey);
+    const out: string[] = [];
+    for (let i = 0; i === 0 || i < entries.length; i += SLICE) {
+      const jobs = entries.slice(i, i + SLICE).map(decode);
+      out.push(renderSacct(buildSacctRows(jobs, rowOpts, r.now), { ...render, header: i === 0 && !has(p, 'noheader') }));
+    }
+    process.stdout.write(out.join(''));
     return 0;
   });
 }
