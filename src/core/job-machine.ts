@@ -15,6 +15,7 @@ import { nodeFail, requeue } from './job-runs.ts';
 import type { JobDependency } from './dependency.ts';
 import type { DepVerdict } from './dependency-eval.ts';
 import { reasonAfterDependency } from './dependency-eval.ts';
+import { memPerNodeOf, requestedCpuCount } from './job-new.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
@@ -44,6 +45,11 @@ export interface JobUpdate {
   readonly dependency?: JobDependency | null;
   /** `StartTime=`: the begin time, epoch ms (the scheduler pass sets the reason). */
   readonly beginTime?: number;
+  /** `MinMemoryNode=` / `MinMemoryCPU=` (MiB): replaces the other kind, as in Slurm. */
+  readonly mem?: { readonly perNode: number } | { readonly perCpu: number };
+  /** `NumCPUs=`, with the node count it needs (pending jobs only). */
+  readonly numCpus?: number;
+  readonly nodes?: number;
 }
 
 export type ApplyResult =
@@ -313,6 +319,9 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     ...(c.comment !== undefined ? { comment: c.comment } : {}),
     ...(c.nice !== undefined ? { nice: c.nice } : {}),
     ...(c.partition !== undefined ? { partition: c.partition } : {}),
+    ...(c.mem === undefined ? {} : 'perNode' in c.mem ? { memPerNode: c.mem.perNode, memPerCpu: null } : { memPerNode: null, memPerCpu: c.mem.perCpu }),
+    ...(c.numCpus !== undefined ? { numCpus: c.numCpus } : {}),
+    ...(c.nodes !== undefined ? { nodes: c.nodes } : {}),
   };
   let endTime = job.endTime;
   if (c.timeLimit !== undefined && job.startTime !== null && job.state !== 'PENDING') {
@@ -322,5 +331,7 @@ function update(job: Job, c: JobUpdate): ApplyResult {
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
   const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
   const begin = c.beginTime !== undefined && job.state === 'PENDING' ? { eligibleTime: c.beginTime } : {};
-  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin } };
+  // A pending job shows what it asks for (NumCPUs, TRES) until it gets an allocation.
+  const asked = job.state === 'PENDING' ? { allocCpus: requestedCpuCount(req), allocMem: memPerNodeOf(req) } : {};
+  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin, ...asked } };
 }
