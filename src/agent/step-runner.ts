@@ -86,6 +86,16 @@ export class StepRunner {
     return this.aborted;
   }
 
+  /** The step's cgroup while it runs (sstat reads it); null before it exists. */
+  get cgroup(): JobCgroup | null {
+    return this.finished ? null : this.cg;
+  }
+
+  /** Tasks of the step on this node. */
+  get taskCount(): number {
+    return this.opts.req.tasks.length;
+  }
+
   private send(msg: StepMsg): void {
     try {
       this.opts.send(msg);

@@ -87,6 +87,16 @@ export class AgentSteps {
     return [...this.live.values()].filter((l) => l.runner.jobId === jobId);
   }
 
+  /** The running srun steps of a job on this node, with their cgroups (for sstat). */
+  runningSteps(jobId: number): { stepId: number; cg: JobCgroup; ntasks: number }[] {
+    const out: { stepId: number; cg: JobCgroup; ntasks: number }[] = [];
+    for (const l of this.ofJob(jobId)) {
+      const cg = l.runner.cgroup;
+      if (cg !== null) out.push({ stepId: l.runner.stepId, cg, ntasks: l.runner.taskCount });
+    }
+    return out;
+  }
+
   /** What a batch JobRunner calls on the steps of its job. */
   hooks(jobId: number): JobStepHooks {
     return {
