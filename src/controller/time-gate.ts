@@ -48,5 +48,7 @@ export function deadlineSweep(ctl: Controller, now: number): void {
 export function withBegin(job: Job, beginSec: number | null, now: number): Job {
   if (beginSec === null || beginSec * 1000 <= now) return job;
   const reason = job.reason === 'None' ? 'BeginTime' : job.reason;
-  return { ...job, eligibleTime: job.held === null ? beginSec * 1000 : job.eligibleTime, reason };
+  // Slurm shows the begin time as EligibleTime even while the job is held or waits for a
+  // dependency; it is kept in the request too, so neither can lose it.
+  return { ...job, req: { ...job.req, begin: beginSec * 1000 }, eligibleTime: beginSec * 1000, reason };
 }

@@ -176,7 +176,7 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return {
         ok: true,
         job: {
-          ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at,
+          ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? notBefore(job, ev.at),
           flags: withoutFlag(job.flags, 'SPECIAL_EXIT'),
         },
       };
@@ -197,6 +197,11 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
   }
 }
 
+/** When a job becomes eligible at `at` (released, dependency satisfied): not before its --begin. */
+function notBefore(job: Job, at: number): number {
+  return Math.max(at, job.req.begin ?? 0);
+}
+
 /** A dependency (re)evaluated: what is left of it, the pending reason, or the invalid-dependency kill. */
 function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): ApplyResult {
   if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
@@ -211,7 +216,7 @@ function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): Ap
     };
   }
   const reason = reasonAfterDependency(job, ev.verdict);
-  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? ev.at) : job.eligibleTime;
+  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? notBefore(job, ev.at)) : job.eligibleTime;
   if (ev.dependency === job.dependency && reason === job.reason && eligibleTime === job.eligibleTime) return { ok: true, job };
   return { ok: true, job: { ...job, dependency: ev.dependency, reason, eligibleTime } };
 }
@@ -322,6 +327,7 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     ...(c.mem === undefined ? {} : 'perNode' in c.mem ? { memPerNode: c.mem.perNode, memPerCpu: null } : { memPerNode: null, memPerCpu: c.mem.perCpu }),
     ...(c.numCpus !== undefined ? { numCpus: c.numCpus } : {}),
     ...(c.nodes !== undefined ? { nodes: c.nodes } : {}),
+    ...(c.beginTime !== undefined && job.state === 'PENDING' ? { begin: c.beginTime } : {}),
   };
   let endTime = job.endTime;
   if (c.timeLimit !== undefined && job.startTime !== null && job.state !== 'PENDING') {

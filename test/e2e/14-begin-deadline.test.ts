@@ -129,3 +129,21 @@ test('scontrol update: a running job refuses resource changes; memory no node ha
   assert.deepEqual([field(show, 'JobState'), field(show, 'Reason'), field(show, 'MinMemoryNode')], ['PENDING', 'BadConstraints', '5000M']);
   await c.sh(`scancel ${big}`);
 });
+
+test('--begin survives a hold and a dependency: released or satisfied early, the job still waits for BeginTime', async () => {
+  const held = await c.submit('--hold --begin=now+600 -o /dev/null --wrap true');
+  let show = await c.show(held);
+  const begin = field(show, 'EligibleTime');
+  assert.deepEqual([field(show, 'Reason'), field(show, 'StartTime')], ['JobHeldUser', begin], 'EligibleTime is the begin time while held (peer)');
+  assert.equal((await c.sh(`scontrol release ${held}`)).code, 0);
+  await until('BeginTime after the release', async () => field(await c.show(held), 'Reason') === 'BeginTime');
+  show = await c.show(held);
+  assert.deepEqual([field(show, 'JobState'), field(show, 'EligibleTime')], ['PENDING', begin]);
+
+  const first = await c.submit('-o /dev/null --wrap true');
+  const dep = await c.submit(`--begin=now+600 --dependency=afterok:${first} -o /dev/null --wrap true`);
+  assert.equal(await c.waitDone(first, 15_000), 'COMPLETED');
+  await until('BeginTime once the dependency is satisfied', async () => field(await c.show(dep), 'Reason') === 'BeginTime');
+  assert.equal(await c.state(dep), 'PENDING');
+  await c.sh(`scancel ${held} ${dep}`);
+});
