@@ -245,8 +245,9 @@ export class Controller {
     if (r.ok) {
       const e = this.nodes.nodes.get(rep.node);
       if (e) e.lastBusy = this.clock();
-      this.sched.request();
     }
+    // A late report may end a requeue's COMPLETING and free its nodes too.
+    this.sched.request();
   }
 
   async timeLimit(rep: TimeLimitReport): Promise<void> {

@@ -19,7 +19,8 @@ const OVERRIDES: ReadonlySet<Reason> = new Set<Reason>([
 
 /** The job after its time gates: possibly a new reason, or no longer pending (DEADLINE). */
 export function timeGate(ctl: Controller, job: Job, now: number): Job {
-  if (job.state !== 'PENDING') return job;
+  // PENDING|COMPLETING (a requeue whose run is still being killed): nothing to gate yet.
+  if (job.state !== 'PENDING' || job.flags.includes('COMPLETING')) return job;
   const deadline = job.req.deadline;
   if (deadline !== undefined && now + (job.req.timeLimit ?? 0) * 1000 > deadline) {
     const r = ctl.apply(job.id, { kind: 'deadline', at: now });

@@ -247,6 +247,8 @@ function cancel(job: Job, at: number, uid: number): ApplyResult {
 
 function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyResult {
   if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
+  // Requeued while running: the report is the closed run's (the controller files it there).
+  if (job.state === 'PENDING') return { ok: false, error: 'already_done' };
   const steps = mergeSteps(job.steps, ev.steps);
   // An srun allocation's DerivedExitCode keeps only its step's signal (the peer: exit 3 -> 0:0, OOM -> 0:125).
   const until = job.flags.includes('COMPLETING') ? job.endTime : null;
