@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { EAT_200M, TestCluster } from './harness.ts';
 
@@ -158,4 +159,19 @@ test('sstat: live MaxRSS/AveRSS of the batch step and an srun step from their cg
   assert.deepEqual([bad.code, bad.stderr], [1, 'sstat: fatal: Bad job/step specified: abc\n']);
   const field = await c.sh(`sstat -j ${id} -o jobid,foo`);
   assert.deepEqual([field.code, field.stderr], [1, 'sstat: error: Invalid field requested: "foo"\n']);
+});
+
+test('srun outside a job forwards its stdin to every task (--input=all, as the peer does) and closes it at EOF', async () => {
+  const both = await c.sh('srun -n 2 -l cat', { input: 'hello\n' });
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual(both.stdout.trim().split('\n').sort(), ['0: hello', '1: hello']);
+  const count = await c.sh('srun wc -l', { input: 'a\nb\n' });
+  assert.deepEqual([count.code, count.stdout.trim()], [0, '2']);
+  // More than a pipe buffer, byte for byte.
+  const data = Array.from({ length: 200_000 }, (_, i) => `line ${i}\n`).join('');
+  const big = await c.sh('srun md5sum', { input: data });
+  const want = createHash('md5').update(data).digest('hex');
+  assert.deepEqual([big.code, big.stdout.trim()], [0, `${want}  -`]);
+  const none = await c.sh('srun cat < /dev/null');
+  assert.deepEqual([none.code, none.stdout], [0, '']);
 });
