@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
   sacct: () => import('./cli/sacct.ts'),
   sinfo: () => import('./cli/sinfo.ts'),
   srun: () => import('./cli/srun.ts'),
+  sstat: () => import('./cli/sstat.ts'),
   cluster: () => import('./cli/cluster.ts'),
   escalation: () => import('./cli/escalation.ts'),
   ratchetctld: () => import('./controller/main.ts'),
@@ -18,7 +19,7 @@ const COMMANDS: Record<string, () => Promise<{ main: Main }>> = {
 };
 
 /** Slurm commands Ratchet will provide but does not yet: refuse clearly, exit 1. */
-const NOT_YET: ReadonlySet<string> = new Set(['sstat', 'salloc']);
+const NOT_YET: ReadonlySet<string> = new Set(['salloc']);
 
 const USAGE = `usage: ratchet <command> [args]
 commands: ${Object.keys(COMMANDS).join(' ')}

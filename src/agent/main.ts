@@ -23,6 +23,8 @@ import { detectCgroups } from './cgroup.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { JobRunner } from './job-runner.ts';
 import { AgentSteps } from './steps.ts';
+import { stepStat } from './step-stat.ts';
+import type { StepStat } from '../api/stat-wire.ts';
 import type { RunReport } from './run-report.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -212,6 +214,15 @@ class Agent {
     return this.runners.get(`${jobId}.${attempt}`);
   }
 
+  /** sstat: the job's running steps on this node, the batch step first. */
+  stat(jobId: number): StepStat[] {
+    const srun = this.steps.runningSteps(jobId);
+    const out = srun.map((s) => stepStat(s.cg, s.stepId, this.node.name, s.ntasks));
+    const batch = [...this.runners.values()].find((x) => x.jobId === jobId && x.phase !== 'done')?.cgroup ?? null;
+    if (batch !== null) out.unshift(stepStat(batch, 'batch', this.node.name, 1, new Set(out.flatMap((s) => s.pids))));
+    return out;
+  }
+
   routes(): Router {
     const r = new Router();
     r.on('GET', '/v1/ping', () => ({ ok: true, node: this.node.name }));
@@ -243,6 +254,12 @@ class Agent {
       const t = req.body as { jobId: number; attempt: number; timeLimit: number | null };
       this.runner(t.jobId, t.attempt)?.setTimeLimit(t.timeLimit);
       return { ok: true };
+    });
+    r.on('POST', '/v1/stat', async (req) => {
+      await this.fromController(req);
+      const b = req.body as { jobId?: unknown } | null;
+      if (typeof b?.jobId !== 'number') throw new HttpError(400, { error: 'Unexpected message received' });
+      return { steps: this.stat(b.jobId) };
     });
     r.on('POST', '/v1/suspend', async (req) => {
       await this.fromController(req);

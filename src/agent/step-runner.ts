@@ -12,6 +12,7 @@
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import type { StepLaunchRequest, StepMsg } from '../api/step-wire.ts';
 import type { StepRecord } from '../core/job.ts';
 import { stepOomNotice, stepOutcome, taskEnv } from '../core/step.ts';
@@ -19,6 +20,7 @@ import type { TaskEnd } from '../core/step.ts';
 import type { JobCgroup } from './cgroup.ts';
 import { cgroupEvidence, drainCgroup } from './cgroup.ts';
 import { stepDirName } from './cgroup-tree.ts';
+import { fanOut } from './step-input.ts';
 import { findEnv, findSetpriv, oomNotice } from './launch.ts';
 import { SIG, errText, sendSignal, signalNumber } from './proc.ts';
 
@@ -45,6 +47,8 @@ export interface StepRunnerOptions {
   send(msg: StepMsg): void;
   log?(message: string): void;
   readonly setpriv?: string | null;
+  /** srun's stdin, copied to every task; none = the tasks' stdin is closed at once. */
+  readonly input?: Readable | null;
 }
 
 export interface StepEnd {
@@ -86,6 +90,16 @@ export class StepRunner {
     return this.aborted;
   }
 
+  /** The step's cgroup while it runs (sstat reads it); null before it exists. */
+  get cgroup(): JobCgroup | null {
+    return this.finished ? null : this.cg;
+  }
+
+  /** Tasks of the step on this node. */
+  get taskCount(): number {
+    return this.opts.req.tasks.length;
+  }
+
   private send(msg: StepMsg): void {
     try {
       this.opts.send(msg);
@@ -110,7 +124,7 @@ export class StepRunner {
       const pairs = Object.entries(env).filter(([k]) => k !== '' && !k.includes('=')).map(([k, v]) => `${k}=${v}`);
       const args = ['-c', STAGE, 'ratchet-step', ...(this.cg?.procFiles ?? []), '--', priv, String(this.opts.uid), String(this.opts.gid),
         envPath, req.cwd, ...pairs, ...req.argv];
-      const child = spawn('/bin/sh', args, { cwd: '/', env: {}, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', args, { cwd: '/', env: {}, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       this.children.push(child);
       child.stdout.on('data', (d: Buffer) => this.send({ t: 'o', i: task, d: d.toString('base64') }));
       child.stderr.on('data', (d: Buffer) => this.send({ t: 'e', i: task, d: d.toString('base64') }));
@@ -125,6 +139,7 @@ export class StepRunner {
         });
       }));
     });
+    fanOut(this.opts.input ?? null, this.children.map((c) => c.stdin).filter((s): s is Writable => s !== null));
     await Promise.all(exits);
     // Slurm ends a step's leftovers once its tasks are gone; their pipes then close too.
     await drainCgroup(this.cg, 5000);

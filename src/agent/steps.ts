@@ -3,8 +3,8 @@
 // allocations srun makes outside a job (a cgroup with the job's limits and no batch
 // script, which ends when its step does).
 //
-// Protocol: POST /v1/step/launch (StepLaunchRequest; answered with an NDJSON stream of
-// StepMsg) and POST /v1/step/signal, both authenticated as the job's owner or root;
+// Protocol: POST /v1/step/launch (a StepLaunchRequest JSON line, then srun's stdin for the
+// tasks until it ends; answered with an NDJSON stream of StepMsg) and POST /v1/step/signal, both authenticated as the job's owner or root;
 // POST /v1/agent/step to the controller through `report`.
 // Test hooks: none beyond the options.
 
@@ -25,6 +25,7 @@ import type { RunReport } from './run-report.ts';
 import { runReport } from './run-report.ts';
 import type { JobStepHooks } from './step-hooks.ts';
 import { StepRunner } from './step-runner.ts';
+import { readHead } from './step-input.ts';
 import type { StepEnd } from './step-runner.ts';
 
 /** A job this agent runs, as far as its steps are concerned. */
@@ -85,6 +86,16 @@ export class AgentSteps {
 
   private ofJob(jobId: number): Live[] {
     return [...this.live.values()].filter((l) => l.runner.jobId === jobId);
+  }
+
+  /** The running srun steps of a job on this node, with their cgroups (for sstat). */
+  runningSteps(jobId: number): { stepId: number; cg: JobCgroup; ntasks: number }[] {
+    const out: { stepId: number; cg: JobCgroup; ntasks: number }[] = [];
+    for (const l of this.ofJob(jobId)) {
+      const cg = l.runner.cgroup;
+      if (cg !== null) out.push({ stepId: l.runner.stepId, cg, ntasks: l.runner.taskCount });
+    }
+    return out;
   }
 
   /** What a batch JobRunner calls on the steps of its job. */
@@ -209,7 +220,8 @@ export class AgentSteps {
   }
 
   private async serve(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req).catch(() => null);
+    // A launch streams srun's stdin after its JSON line (step-input.ts).
+    const body = path === '/v1/step/launch' ? await readHead(req) : await readBody(req).catch(() => null);
     const v = await verifyHeaders(this.opts.auth, req.headers, 'POST', path);
     if (!v.ok) return sendJson(res, 401, { error: 'Protocol authentication error', detail: [v.error] });
     if (path === '/v1/step/signal') {
@@ -237,7 +249,7 @@ export class AgentSteps {
       if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(m)}\n`);
     };
     const runner = StepRunner.start({
-      req: r, node: this.opts.node, parent: h.cgroup, uid: h.uid, gid: h.gid, killWait: h.killWait, send,
+      req: r, node: this.opts.node, parent: h.cgroup, uid: h.uid, gid: h.gid, killWait: h.killWait, send, input: req,
       log: (m) => this.opts.log(m),
     });
     this.live.set(key, { runner, attempt: r.attempt, stderrId: r.stderrId });

@@ -228,6 +228,7 @@ export const SlurmError = {
   InvalidJobId: 'Invalid job id specified',
   InvalidPartition: 'Invalid partition name specified',
   NodeConfigUnavailable: 'Requested node configuration is not available',
+  PartitionConfigUnavailable: 'Requested partition configuration not available now',
   InvalidTimeLimit: 'Requested time limit is invalid (missing or exceeds some limit)',
   AlreadyDone: 'Job/step already completing or completed',
   JobFinished: 'Job has already finished',

@@ -17,6 +17,7 @@ import { parseTimeLimitUpdate } from '../core/time-spec.ts';
 import { parseDateSpec } from '../core/date-spec.ts';
 import { CliError, config, request, runCli } from './client.ts';
 import { suspendResume } from './scontrol-suspend.ts';
+import { cpuCount, memoryValue } from './scontrol-update-values.ts';
 import { requeue } from './scontrol-requeue.ts';
 import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
@@ -129,6 +130,14 @@ async function updateJob(kv: Map<string, string>): Promise<number> {
     else if (k === 'nice') {
       if (!/^-?\d+$/.test(v)) throw new CliError([`scontrol: error: Invalid Nice value: ${v}`], 1);
       body.nice = Number(v);
+    } else if (k.length >= 10 && 'minmemorynode'.startsWith(k)) {
+      delete body.minMemoryCpu;
+      body.minMemoryNode = memoryValue('MinMemoryNode', v);
+    } else if (k.length >= 10 && 'minmemorycpu'.startsWith(k)) {
+      delete body.minMemoryNode;
+      body.minMemoryCpu = memoryValue('MinMemoryCPU', v);
+    } else if (k.length >= 6 && 'numcpus'.startsWith(k)) {
+      body.numCpus = cpuCount(v);
     } else if (k === 'starttime') {
       // Slurm 22.05 names the begin time StartTime= in an update.
       const d = parseDateSpec(v, Math.floor(Date.now() / 1000), false);

@@ -5,7 +5,8 @@
 // streamed stdout/stderr (or to -o/-e), and ends the way Slurm 22.05's srun does:
 // `srun: error: NODE: task 0: Exited with exit code N` / `Out Of Memory` / `Killed`, the
 // step's oom notice, and the tasks' exit status as its own (1 after an OOM, 128+N for a
-// signal). Ctrl-C: once prints the step's status, twice within a second forwards SIGINT,
+// signal). srun's stdin goes to every task (Slurm's default --input=all), streamed after
+// the launch request's JSON line. Ctrl-C: once prints the step's status, twice within a second forwards SIGINT,
 // a third time kills the step; SIGTERM, SIGHUP, SIGUSR1 and SIGUSR2 are forwarded.
 
 import http from 'node:http';
@@ -85,15 +86,55 @@ interface NodeOutcome {
   notice: string | null;
 }
 
+/**
+ * srun's stdin to every node of the step (each sends it to all its tasks, srun's default
+ * `--input=all`): read once every node's launch request is open, at the pace of the
+ * slowest; the requests end when stdin does.
+ */
+class StdinFan {
+  private readonly reqs: http.ClientRequest[] = [];
+  private readonly expected: number;
+
+  constructor(expected: number) {
+    this.expected = expected;
+  }
+
+  add(req: http.ClientRequest): void {
+    this.reqs.push(req);
+    if (this.reqs.length === this.expected) this.start();
+  }
+
+  private start(): void {
+    const input = process.stdin;
+    const endAll = (): void => {
+      for (const r of this.reqs) if (!r.writableEnded) r.end();
+    };
+    let full = 0;
+    input.on('data', (c: Buffer) => {
+      for (const r of this.reqs) {
+        if (r.destroyed || r.writableEnded || r.write(c)) continue;
+        full++;
+        r.once('drain', () => {
+          if (--full === 0) input.resume();
+        });
+      }
+      if (full > 0) input.pause();
+    });
+    input.on('end', endAll);
+    input.on('error', endAll);
+  }
+}
+
 /** Launches this node's tasks and consumes the stream until the step ends there. */
-function launchOn(n: StepNode, body: StepLaunchRequest, sink: (m: StepMsg) => void): Promise<NodeOutcome> {
+function launchOn(n: StepNode, body: StepLaunchRequest, sink: (m: StepMsg) => void, stdin: StdinFan): Promise<NodeOutcome> {
   return new Promise((resolveP, reject) => {
     const path = '/v1/step/launch';
     const text = JSON.stringify(body);
     void authHeaders(config('srun'), 'POST', path).then((headers) => {
       const req = http.request({
         host: n.addr, port: n.port, path, method: 'POST', agent: false,
-        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+        // Chunked: the JSON line, then srun's stdin as it comes.
+        headers: { ...headers, 'content-type': 'application/x-ndjson' },
       }, (res) => {
         if ((res.statusCode ?? 500) !== 200) {
           let t = '';
@@ -127,7 +168,8 @@ function launchOn(n: StepNode, body: StepLaunchRequest, sink: (m: StepMsg) => vo
         res.on('error', reject);
       });
       req.on('error', () => reject(new CliError([`srun: error: Unable to contact the node agent of ${n.name}`], 1)));
-      req.end(text);
+      req.write(`${text}\n`);
+      stdin.add(req);
     }, reject);
   });
 }
@@ -241,11 +283,12 @@ async function run(argv: string[]): Promise<number> {
   const fwd: [NodeJS.Signals, number][] = [['SIGTERM', 15], ['SIGHUP', 1], ['SIGUSR1', 10], ['SIGUSR2', 12]];
   for (const [s, n] of fwd) process.on(s, forward(n));
   const sid = stderrId();
+  const stdin = new StdinFan(step.nodes.length);
   const outcomes = await Promise.all(step.nodes.map((n, i) => launchOn(n, {
     jobId, attempt: step.attempt, stepId: step.stepId, name, argv: o.command, env: baseEnv, cwd,
     tasks: Array.from({ length: Math.max(0, Math.min(per, ntasks - i * per)) }, (_v, k) => i * per + k),
     nodeIndex: i, stderrId: sid, cpusPerTask: o.cpusPerTask, srunPid: inJob ? process.pid : null,
-  }, sink)));
+  }, sink, stdin)));
   if (o.label) {
     for (let t = 0; t < ntasks; t++) {
       write(outFd, labels.o.flush(t));

@@ -173,7 +173,7 @@ export class Controller {
     const fresh = esc === null ? created : { ...created, escalation: esc.escalation };
     // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
     const begun = withBegin(fresh, r.begin ?? null, now);
-    const job = dep.dependency === null ? { ...begun, array } : { ...begun, array, dependency: dep.dependency, eligibleTime: null };
+    const job = dep.dependency === null ? { ...begun, array } : { ...begun, array, dependency: dep.dependency, eligibleTime: begun.req.begin ?? null };
     if (r.testOnly) {
       await this.store.flush();
       const nodes = job.req.nodes;
@@ -245,8 +245,9 @@ export class Controller {
     if (r.ok) {
       const e = this.nodes.nodes.get(rep.node);
       if (e) e.lastBusy = this.clock();
-      this.sched.request();
     }
+    // A late report may end a requeue's COMPLETING and free its nodes too.
+    this.sched.request();
   }
 
   async timeLimit(rep: TimeLimitReport): Promise<void> {

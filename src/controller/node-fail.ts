@@ -28,7 +28,8 @@ export function failJobsOfNodes(ctl: Controller, nodes: readonly string[]): void
 export function reconcileRuns(ctl: Controller, reg: AgentRegister): void {
   for (const run of reg.running) {
     const job = ctl.get(run.jobId);
-    const ours = job !== undefined && job.attempt === run.attempt && job.nodeList.includes(reg.node)
+    // A requeued run still completing is ended again: its terminate may not have arrived.
+    const ours = job !== undefined && job.attempt === run.attempt && job.nodeList.includes(reg.node) && job.state !== 'PENDING'
       && (job.state === 'RUNNING' || job.state === 'SUSPENDED' || job.flags.includes('COMPLETING'));
     if (!ours) ctl.agents.terminateRun(reg.node, run.jobId, run.attempt, 'node_fail');
   }

@@ -18,6 +18,7 @@ import { identify as identifyRaw, identifyDaemon, isOperator, seesOnlyOwnJobs } 
 import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
+import { sstat } from './sstat.ts';
 import { cancelPendingTasks, recordsNamed, taskTargets } from './arrays.ts';
 import type { IndexSet } from '../core/array-spec.ts';
 import { formatSet, setUnion } from '../core/array-spec.ts';
@@ -192,6 +193,13 @@ export function controllerRoutes(ctl: Controller): Router {
     }
     ctl.sched.request();
     return { error: null };
+  });
+
+  r.on('POST', '/v1/sstat', async (req) => {
+    await identify(req);
+    const b = obj(req.body);
+    if (typeof b.jobId !== 'number') throw bad('jobId');
+    return sstat(ctl, b.jobId);
   });
 
   r.on('POST', '/v1/node/update', async (req) => {

@@ -42,7 +42,7 @@ export class SchedulerLoop {
   }
 
   private eligible(job: Job, now: number): boolean {
-    if (job.state !== 'PENDING' || job.held !== null || STICKY.has(job.reason)) return false;
+    if (job.state !== 'PENDING' || job.held !== null || STICKY.has(job.reason) || job.flags.includes('COMPLETING')) return false;
     if (job.eligibleTime !== null && job.eligibleTime > now) return false;
     return dependencySatisfied(job) || setSize(this.ctl.deps.readyTasks(job) ?? []) > 0;
   }

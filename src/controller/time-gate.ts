@@ -19,7 +19,8 @@ const OVERRIDES: ReadonlySet<Reason> = new Set<Reason>([
 
 /** The job after its time gates: possibly a new reason, or no longer pending (DEADLINE). */
 export function timeGate(ctl: Controller, job: Job, now: number): Job {
-  if (job.state !== 'PENDING') return job;
+  // PENDING|COMPLETING (a requeue whose run is still being killed): nothing to gate yet.
+  if (job.state !== 'PENDING' || job.flags.includes('COMPLETING')) return job;
   const deadline = job.req.deadline;
   if (deadline !== undefined && now + (job.req.timeLimit ?? 0) * 1000 > deadline) {
     const r = ctl.apply(job.id, { kind: 'deadline', at: now });
@@ -48,5 +49,7 @@ export function deadlineSweep(ctl: Controller, now: number): void {
 export function withBegin(job: Job, beginSec: number | null, now: number): Job {
   if (beginSec === null || beginSec * 1000 <= now) return job;
   const reason = job.reason === 'None' ? 'BeginTime' : job.reason;
-  return { ...job, eligibleTime: job.held === null ? beginSec * 1000 : job.eligibleTime, reason };
+  // Slurm shows the begin time as EligibleTime even while the job is held or waits for a
+  // dependency; it is kept in the request too, so neither can lose it.
+  return { ...job, req: { ...job.req, begin: beginSec * 1000 }, eligibleTime: beginSec * 1000, reason };
 }

@@ -15,6 +15,7 @@ import { nodeFail, requeue } from './job-runs.ts';
 import type { JobDependency } from './dependency.ts';
 import type { DepVerdict } from './dependency-eval.ts';
 import { reasonAfterDependency } from './dependency-eval.ts';
+import { memPerNodeOf, requestedCpuCount } from './job-new.ts';
 
 export type JobEvent =
   | { kind: 'start'; at: number; nodes: readonly string[]; cpus: number; mem: number }
@@ -44,6 +45,11 @@ export interface JobUpdate {
   readonly dependency?: JobDependency | null;
   /** `StartTime=`: the begin time, epoch ms (the scheduler pass sets the reason). */
   readonly beginTime?: number;
+  /** `MinMemoryNode=` / `MinMemoryCPU=` (MiB): replaces the other kind, as in Slurm. */
+  readonly mem?: { readonly perNode: number } | { readonly perCpu: number };
+  /** `NumCPUs=`, with the node count it needs (pending jobs only). */
+  readonly numCpus?: number;
+  readonly nodes?: number;
 }
 
 export type ApplyResult =
@@ -170,7 +176,7 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
       return {
         ok: true,
         job: {
-          ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? ev.at,
+          ...job, held: null, priority: ev.priority, reason: 'None', stateDesc: null, eligibleTime: job.eligibleTime ?? notBefore(job, ev.at),
           flags: withoutFlag(job.flags, 'SPECIAL_EXIT'),
         },
       };
@@ -191,6 +197,11 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
   }
 }
 
+/** When a job becomes eligible at `at` (released, dependency satisfied): not before its --begin. */
+function notBefore(job: Job, at: number): number {
+  return Math.max(at, job.req.begin ?? 0);
+}
+
 /** A dependency (re)evaluated: what is left of it, the pending reason, or the invalid-dependency kill. */
 function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): ApplyResult {
   if (job.state !== 'PENDING') return { ok: false, error: 'not_pending' };
@@ -205,7 +216,7 @@ function dependency(job: Job, ev: Extract<JobEvent, { kind: 'dependency' }>): Ap
     };
   }
   const reason = reasonAfterDependency(job, ev.verdict);
-  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? ev.at) : job.eligibleTime;
+  const eligibleTime = ev.verdict === 'satisfied' ? (job.eligibleTime ?? notBefore(job, ev.at)) : job.eligibleTime;
   if (ev.dependency === job.dependency && reason === job.reason && eligibleTime === job.eligibleTime) return { ok: true, job };
   return { ok: true, job: { ...job, dependency: ev.dependency, reason, eligibleTime } };
 }
@@ -236,6 +247,8 @@ function cancel(job: Job, at: number, uid: number): ApplyResult {
 
 function complete(job: Job, ev: Extract<JobEvent, { kind: 'complete' }>): ApplyResult {
   if (ev.attempt !== job.attempt) return { ok: false, error: 'stale_attempt' };
+  // Requeued while running: the report is the closed run's (the controller files it there).
+  if (job.state === 'PENDING') return { ok: false, error: 'already_done' };
   const steps = mergeSteps(job.steps, ev.steps);
   // An srun allocation's DerivedExitCode keeps only its step's signal (the peer: exit 3 -> 0:0, OOM -> 0:125).
   const until = job.flags.includes('COMPLETING') ? job.endTime : null;
@@ -313,6 +326,10 @@ function update(job: Job, c: JobUpdate): ApplyResult {
     ...(c.comment !== undefined ? { comment: c.comment } : {}),
     ...(c.nice !== undefined ? { nice: c.nice } : {}),
     ...(c.partition !== undefined ? { partition: c.partition } : {}),
+    ...(c.mem === undefined ? {} : 'perNode' in c.mem ? { memPerNode: c.mem.perNode, memPerCpu: null } : { memPerNode: null, memPerCpu: c.mem.perCpu }),
+    ...(c.numCpus !== undefined ? { numCpus: c.numCpus } : {}),
+    ...(c.nodes !== undefined ? { nodes: c.nodes } : {}),
+    ...(c.beginTime !== undefined && job.state === 'PENDING' ? { begin: c.beginTime } : {}),
   };
   let endTime = job.endTime;
   if (c.timeLimit !== undefined && job.startTime !== null && job.state !== 'PENDING') {
@@ -322,5 +339,7 @@ function update(job: Job, c: JobUpdate): ApplyResult {
   const array = c.arrayTaskThrottle !== undefined && job.array !== null ? { ...job.array, throttle: c.arrayTaskThrottle } : job.array;
   const dep = c.dependency !== undefined ? { dependency: c.dependency } : {};
   const begin = c.beginTime !== undefined && job.state === 'PENDING' ? { eligibleTime: c.beginTime } : {};
-  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin } };
+  // A pending job shows what it asks for (NumCPUs, TRES) until it gets an allocation.
+  const asked = job.state === 'PENDING' ? { allocCpus: requestedCpuCount(req), allocMem: memPerNodeOf(req) } : {};
+  return { ok: true, job: { ...job, req, endTime, array, ...dep, ...begin, ...asked } };
 }

@@ -5,9 +5,14 @@ import type { Job, JobId, JobRequest, UserIdentity } from './job.ts';
 import { EXIT_OK } from './job.ts';
 import type { Reason } from './reason.ts';
 
-/** CPUs per node the job occupies. */
+/** CPUs the job asks for in all: its tasks' CPUs, or more when `NumCPUs=` says so. */
+export function requestedCpuCount(req: JobRequest): number {
+  return Math.max(req.ntasks * req.cpusPerTask, req.numCpus ?? 0);
+}
+
+/** CPUs per node the job occupies (the scheduler places equal shares on each node). */
 export function cpusPerNode(req: JobRequest): number {
-  return Math.ceil(req.ntasks / req.nodes) * req.cpusPerTask;
+  return Math.max(Math.ceil(req.ntasks / req.nodes) * req.cpusPerTask, Math.ceil((req.numCpus ?? 0) / req.nodes));
 }
 
 /** MiB per node the job occupies (0 = the whole node, resolved at allocation). */
@@ -34,7 +39,7 @@ export function newJob(id: JobId, req: JobRequest, user: UserIdentity, now: numb
     startTime: null,
     endTime: null,
     nodeList: [],
-    allocCpus: req.ntasks * req.cpusPerTask,
+    allocCpus: requestedCpuCount(req),
     allocMem: memPerNodeOf(req),
     exitCode: EXIT_OK,
     derivedExitCode: EXIT_OK,

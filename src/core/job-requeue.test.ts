@@ -4,7 +4,7 @@ import { applyEvent } from './job-machine.ts';
 import type { Job, JobRequest, RunEvidence, StepRecord } from './job.ts';
 import { asJobId } from './job.ts';
 import { newJob } from './job-new.ts';
-import { attachLateRun } from './job-runs.ts';
+import { attachLateRun, requeueSettled } from './job-runs.ts';
 
 const req: JobRequest = {
   name: 'j', script: '#!/bin/sh\n', scriptPath: null, argv: [], workDir: '/tmp', stdout: 'slurm-%j.out', stderr: null,
@@ -30,12 +30,16 @@ const batch: StepRecord = {
   maxRssBytes: 1, cpus: 1, nodeList: ['n1'], userCpu: 0, systemCpu: 0,
 };
 
-test('requeue of a running job: the run ends now (not at its projected end), BeginTime until the delay is over', () => {
+test('requeue of a running job: the run ends now (not at its projected end), COMPLETING on its nodes until the node reports', () => {
   const r = applyEvent(running(), { kind: 'requeue', at: 9000, hold: false, delayMs: 121_000 });
   assert.ok(r.ok);
   const j = r.job;
-  assert.deepEqual([j.state, j.reason, j.held, j.restarts, j.submitTime, j.eligibleTime], ['PENDING', 'BeginTime', null, 1, 9000, 130_000]);
-  assert.deepEqual([j.startTime, j.endTime, j.nodeList], [null, null, []]);
+  // Peer: COMPLETING, reason None, until the kill is done; then PENDING BeginTime (the scheduler pass sets it).
+  assert.deepEqual([j.state, j.flags, j.reason, j.held, j.restarts, j.submitTime, j.eligibleTime], ['PENDING', ['COMPLETING'], 'None', null, 1, 9000, 130_000]);
+  assert.deepEqual([j.startTime, j.endTime, j.nodeList], [null, null, running().nodeList]);
+  const settled = requeueSettled(j, 1);
+  assert.deepEqual([settled.flags, settled.nodeList], [[], []]);
+  assert.equal(requeueSettled(j, 2), j, 'another attempt\'s report settles nothing');
   const run = j.runs[0];
   assert.ok(run);
   assert.deepEqual([run.state, run.startTime, run.endTime, run.attempt, run.exitCode], ['REQUEUED', 2000, 9000, 1, { code: 0, signal: 0 }]);
@@ -49,17 +53,17 @@ test('requeuehold: held by the user, priority 0, described as Slurm does; Specia
   const r = applyEvent(running(), { kind: 'requeue', at: 9000, hold: true, delayMs: 121_000, specialExit: true });
   assert.ok(r.ok);
   assert.deepEqual([r.job.held, r.job.priority, r.job.reason, r.job.stateDesc, r.job.flags],
-    ['user', 0, 'JobHeldUser', 'job requeued in held state', ['SPECIAL_EXIT']]);
+    ['user', 0, 'JobHeldUser', 'job requeued in held state', ['SPECIAL_EXIT', 'COMPLETING']]);
   const rel = applyEvent(r.job, { kind: 'release', at: 10_000, priority: 50 });
   assert.ok(rel.ok);
-  assert.deepEqual([rel.job.held, rel.job.flags, rel.job.stateDesc, rel.job.reason], [null, [], null, 'None']);
+  assert.deepEqual([rel.job.held, rel.job.flags, rel.job.stateDesc, rel.job.reason], [null, ['COMPLETING'], null, 'None']);
 });
 
 test('a node failure closes the run as NODE_FAIL; requeue of a pending job is refused', () => {
   const r = applyEvent(running(), { kind: 'requeue', at: 9000, hold: false, runState: 'NODE_FAIL' });
   assert.ok(r.ok);
   assert.deepEqual(r.job.runs.map((x) => x.state), ['NODE_FAIL']);
-  assert.equal(r.job.reason, 'None');
+  assert.deepEqual([r.job.reason, r.job.flags, r.job.nodeList], ['None', [], []], 'no node will report: not completing');
   assert.deepEqual(applyEvent(r.job, { kind: 'requeue', at: 9100, hold: false }), { ok: false, error: 'pending' });
 });
 
@@ -70,7 +74,7 @@ test('the late completion of a requeued run is refused, then kept in its run rec
   assert.deepEqual(late, { ok: false, error: 'already_done' });
   const filled = attachLateRun(r.job, 1, [batch], evidence);
   assert.deepEqual(filled.runs[0]?.steps, [batch]);
-  assert.equal(filled.state, 'PENDING');
+  assert.deepEqual([filled.state, filled.flags, filled.nodeList], ['PENDING', [], []], 'the report ends the COMPLETING');
   assert.equal(attachLateRun(filled, 1, [], evidence), filled, 'filled once');
   assert.equal(attachLateRun(r.job, 5, [batch], evidence), r.job, 'unknown attempt');
 });

@@ -7,7 +7,7 @@
 
 import type { Job, RunEvidence, RunRecord, StepRecord } from './job.ts';
 import { EXIT_OK } from './job.ts';
-import type { JobState } from './job-state.ts';
+import type { JobFlag, JobState } from './job-state.ts';
 import { isActiveState, withoutFlag } from './job-state.ts';
 import type { Reason } from './reason.ts';
 import { endOfRun } from './job-suspend.ts';
@@ -15,12 +15,23 @@ import type { ApplyResult, JobEvent } from './job-machine.ts';
 
 /** The job with the steps and evidence of closed run `attempt` filled in; the same job when there is nothing to fill. */
 export function attachLateRun(job: Job, attempt: number, steps: readonly StepRecord[], evidence: RunEvidence): Job {
+  const done = requeueSettled(job, attempt);
   const i = job.runs.findIndex((r) => r.attempt === attempt);
   const run = job.runs[i];
-  if (run === undefined || run.evidence !== null || run.steps.length > 0) return job;
+  if (run === undefined || run.evidence !== null || run.steps.length > 0) return done;
   // Steps keep their own end (Slurm: the batch step of a requeued run ends after the run).
   const runs = job.runs.map((r, k) => (k === i ? { ...r, steps: [...steps], evidence } : r));
-  return { ...job, runs };
+  return { ...done, runs };
+}
+
+/**
+ * The node has ended the run a requeue closed (its completion came, or the node is gone):
+ * the job stops COMPLETING, gives back its nodes and waits as a pending job (the scheduler
+ * pass sets BeginTime while the requeue delay lasts).
+ */
+export function requeueSettled(job: Job, attempt: number): Job {
+  if (job.state !== 'PENDING' || !job.flags.includes('COMPLETING') || job.attempt !== attempt) return job;
+  return { ...job, flags: withoutFlag(job.flags, 'COMPLETING'), nodeList: [] };
 }
 
 /** Close the current run into a RunRecord (accounting keeps every run). */
@@ -60,15 +71,21 @@ export function requeue(job: Job, ev: Extract<JobEvent, { kind: 'requeue' }>): A
   const ended = isActiveState(job.state) ? { ...job, endTime: endOfRun(job, at) } : job;
   const runs = [...job.runs, runRecord(ended, ev.runState ?? 'REQUEUED')];
   const delay = ev.delayMs ?? 0;
+  // A run still going is killed now: until its node reports it ended, the job is
+  // PENDING|COMPLETING (shown COMPLETING, reason None) and keeps its nodes, as in Slurm.
+  // Not after a node failure: nothing will report from that node.
+  const completing = isActiveState(job.state) && (ev.runState ?? 'REQUEUED') === 'REQUEUED';
   let reason: Reason = 'None';
   if (hold) reason = 'JobHeldUser';
-  else if (delay > 0) reason = 'BeginTime';
+  else if (delay > 0 && !completing) reason = 'BeginTime';
+  const flags: JobFlag[] = ev.specialExit === true ? ['SPECIAL_EXIT'] : [];
+  if (completing) flags.push('COMPLETING');
   return {
     ok: true,
     job: {
       ...job,
       state: 'PENDING',
-      flags: ev.specialExit === true ? ['SPECIAL_EXIT'] : [],
+      flags,
       reason,
       held: hold ? 'user' : null,
       priority: hold ? 0 : job.priority,
@@ -77,7 +94,7 @@ export function requeue(job: Job, ev: Extract<JobEvent, { kind: 'requeue' }>): A
       eligibleTime: delay > 0 ? at + delay : at,
       startTime: null,
       endTime: null,
-      nodeList: [],
+      nodeList: completing ? job.nodeList : [],
       restarts: job.restarts + 1,
       exitCode: EXIT_OK,
       derivedExitCode: EXIT_OK,
@@ -103,6 +120,7 @@ export function nodeFail(job: Job, at: number): ApplyResult {
       job: { ...job, state: 'NODE_FAIL', reason: 'NodeDown', stateDesc: null, exitCode: EXIT_OK, endTime: endOfRun(job, at), flags: withoutFlag(job.flags, 'COMPLETING') },
     };
   }
+  if (job.state === 'PENDING' && job.flags.includes('COMPLETING')) return { ok: true, job: requeueSettled(job, job.attempt) };
   if (job.flags.includes('COMPLETING')) return { ok: true, job: { ...job, flags: withoutFlag(job.flags, 'COMPLETING') } };
   return { ok: false, error: 'already_done' };
 }

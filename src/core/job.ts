@@ -71,6 +71,10 @@ export interface JobRequest {
   readonly deadline?: number;
   /** An allocation made by srun outside a job: no batch script (BatchFlag=0), one step `J.0`. */
   readonly alloc?: boolean;
+  /** `scontrol update NumCPUs=`: the job's CPU count when it asks for more than ntasks x cpusPerTask. */
+  readonly numCpus?: number;
+  /** `--begin` / `StartTime=` in the future, epoch ms: kept so a hold or a dependency cannot lose it. */
+  readonly begin?: number;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */

@@ -39,3 +39,9 @@ test('unavailable nodes take nothing; a partition with none up says NodeDown', (
   const r = schedule([job(1)], [node('n1', 0, 0, false), node('n2', 0, 0, false)], parts);
   assert.equal(r.reasons.get(1), 'NodeDown');
 });
+
+test('a job no node could ever hold waits BadConstraints and blocks nothing behind it', () => {
+  const r = schedule([job(1, { memPerNode: 5000 }), job(2, { cpusPerNode: 3 }), job(3, { nodes: 3 }), job(4)], [node('n1'), node('n2')], parts);
+  assert.deepEqual([r.reasons.get(1), r.reasons.get(2), r.reasons.get(3)], ['BadConstraints', 'BadConstraints', 'BadConstraints']);
+  assert.deepEqual(r.assignments.map((a) => a.jobId), [4]);
+});

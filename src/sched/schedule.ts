@@ -56,6 +56,7 @@ interface FreeNode {
   name: string;
   freeCpus: number;
   freeMem: number;
+  totalCpus: number;
   totalMem: number;
   available: boolean;
 }
@@ -64,6 +65,16 @@ function fits(n: FreeNode, job: SchedJob): boolean {
   if (!n.available || n.freeCpus < job.cpusPerNode) return false;
   const mem = job.memPerNode === 0 ? n.totalMem : job.memPerNode;
   return n.freeMem >= mem && (job.memPerNode !== 0 || n.freeMem === n.totalMem);
+}
+
+/** Whether `job.nodes` of the partition's nodes are big enough for the job, busy or not. */
+function enoughNodes(part: SchedPartition, free: ReadonlyMap<string, FreeNode>, job: SchedJob): boolean {
+  let count = 0;
+  for (const name of part.nodes) {
+    const n = free.get(name);
+    if (n !== undefined && n.totalCpus >= job.cpusPerNode && n.totalMem >= job.memPerNode && ++count >= job.nodes) return true;
+  }
+  return false;
 }
 
 export function schedule(
@@ -77,6 +88,7 @@ export function schedule(
       name: n.name,
       freeCpus: n.cpus - n.allocCpus,
       freeMem: n.mem - n.allocMem,
+      totalCpus: n.cpus,
       totalMem: n.mem,
       available: n.available,
     });
@@ -92,6 +104,12 @@ export function schedule(
     const part = parts.get(job.partition);
     if (part === undefined || !part.up) {
       reasons.set(job.id, 'PartitionDown');
+      continue;
+    }
+    // A job no set of the partition's nodes could ever hold (resources raised by `scontrol
+    // update`) waits as BadConstraints without holding back the jobs behind it.
+    if (!enoughNodes(part, free, job)) {
+      reasons.set(job.id, 'BadConstraints');
       continue;
     }
     if (blocked.has(job.partition)) {

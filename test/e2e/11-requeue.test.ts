@@ -32,9 +32,13 @@ test('requeue of a running job: killed, BeginTime for the delay, runs again with
   await until('first runs print', async () => read(`t-${id}.out`).includes('run') && read(`a-${app}.out`).includes('run'));
   const r = await c.sh(`scontrol requeue ${id},${app}`);
   assert.deepEqual([r.code, r.stderr], [0, '']);
+  // COMPLETING until the node has killed the run (the next test watches that phase).
+  await until('PENDING BeginTime', async () => {
+    const s = await c.show(id);
+    return field(s, 'JobState') === 'PENDING' && field(s, 'Reason') === 'BeginTime';
+  });
   const show = await c.show(id);
-  assert.deepEqual([field(show, 'JobState'), field(show, 'Reason'), field(show, 'Restarts'), field(show, 'NodeList')],
-    ['PENDING', 'BeginTime', '1', '(null)']);
+  assert.deepEqual([field(show, 'Restarts'), field(show, 'NodeList')], ['1', '(null)']);
   assert.equal((await c.sh(`squeue -h -j ${id} -o "%t %r"`)).stdout.trim(), 'PD BeginTime');
   await c.waitState(id, ['RUNNING'], 15_000);
   await until('second run prints', async () => read(`t-${id}.out`).includes('run restarts=1'));
@@ -51,6 +55,27 @@ test('requeue of a running job: killed, BeginTime for the delay, runs again with
   // Without -D only the current run.
   assert.equal((await c.sh(`sacct -X -n -P -j ${id} --format=JobID,State`)).stdout.trim(), `${id}|RUNNING`);
   await c.sh(`scancel ${id} ${app}`);
+});
+
+test('a requeued job is COMPLETING on its node until the kill is done (KillWait for a TERM-ignoring script), then PENDING', async () => {
+  const id = await c.submit('-o /dev/null --wrap \'trap "" TERM; while true; do sleep 1; done\'');
+  await c.waitState(id, ['RUNNING']);
+  const node = field(await c.show(id), 'NodeList');
+  const at = Date.now();
+  assert.equal((await c.sh(`scontrol requeue ${id}`)).code, 0);
+  // Peer: JobState=COMPLETING Reason=None while the kill is under way, nodes still its.
+  const during = await c.sh(`squeue -h -j ${id} -o "%t|%r|%N"`);
+  assert.equal(during.stdout.trim(), `CG|None|${node}`);
+  assert.equal(field(await c.show(id), 'JobState'), 'COMPLETING');
+  await until('PENDING BeginTime after the kill', async () => (await c.sh(`squeue -h -j ${id} -o "%t %r"`)).stdout.trim() === 'PD BeginTime');
+  assert.ok(Date.now() - at >= 1500, 'the SIGKILL came after KillWait=2');
+  assert.equal(field(await c.show(id), 'NodeList'), '(null)');
+  // The REQUEUED row carries the run's end: the requeue, not the kill that followed it.
+  await until('the killed batch step', async () => (await c.sh(`sacct -D -n -P -j ${id} --format=JobID`)).stdout.includes(`${id}.batch`));
+  const [run, step] = (await c.sh(`sacct -D -n -P -j ${id} --format=JobID,State,End`)).stdout.trim().split('\n').map((l) => l.split('|'));
+  assert.deepEqual([run?.[0], run?.[1], step?.[0]], [String(id), 'REQUEUED', `${id}.batch`]);
+  assert.ok((run?.[2] ?? '') < (step?.[2] ?? ''), `run ended ${run?.[2]}, before its batch step was killed at ${step?.[2]}`);
+  await c.sh(`scancel ${id}`);
 });
 
 test('requeuehold State=SpecialExit: held (SE), described as Slurm does; release runs it again', async () => {

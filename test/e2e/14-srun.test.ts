@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { EAT_200M, TestCluster } from './harness.ts';
 
@@ -126,4 +127,51 @@ test('Ctrl-C twice forwards SIGINT to the step; a full cluster makes srun wait',
   assert.equal(await w.exit, 0);
   assert.equal(w.out(), 'ran\n');
   assert.match(w.err(), /^srun: job (\d+) queued and waiting for resources\nsrun: job \1 has been allocated resources\n$/);
+});
+
+test('sstat: live MaxRSS/AveRSS of the batch step and an srun step from their cgroups; Slurm\'s errors', async () => {
+  // The batch shell holds ~30 MiB in python; the srun step only sleeps.
+  const hold = "python3 -c 'b = bytearray(30 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(60)'";
+  const id = await c.submit(`-o /dev/null --wrap "srun -J nap sleep 60 & ${hold.replace(/"/g, '\\"')}"`);
+  await c.waitState(id, ['RUNNING']);
+  const rows = await until('both steps with 30 MiB in the batch step', async () => (await c.sh(`sstat -a -n -P -j ${id} --format=JobID,MaxRSS,AveRSS,NTasks,MaxRSSNode`)).stdout,
+    (o) => /\.batch\|(\d+)K\|/.test(o) && Number(/\.batch\|(\d+)K/.exec(o)?.[1]) >= 30 * 1024 && o.includes(`${id}.0|`));
+  const [batch, step] = rows.trim().split('\n');
+  assert.match(batch ?? '', new RegExp(`^${id}\\.batch\\|(\\d+)K\\|\\1K\\|1\\|n1$`));
+  assert.match(step ?? '', new RegExp(`^${id}\\.0\\|\\d+K\\|\\d+K\\|1\\|n1$`));
+  assert.ok(Number(/\|(\d+)K/.exec(step ?? '')?.[1]) < 30 * 1024, 'the step\'s own cgroup, not the job\'s');
+  // -j J alone: the srun steps only; fixed-width output with sstat's header.
+  const plain = await c.sh(`sstat -j ${id} -o JobID,NTasks`);
+  assert.equal(plain.stdout, `JobID          NTasks \n------------ -------- \n${`${id}.0`.padEnd(12)}        1 \n`);
+  const batchOnly = await c.sh(`sstat -j ${id}.batch -p -o jobid`);
+  assert.equal(batchOnly.stdout, `JobID|\n${id}.batch|\n`);
+  const missing = await c.sh(`sstat -j ${id}.7 -P -o jobid`);
+  assert.deepEqual([missing.code, missing.stdout, missing.stderr], [0, 'JobID\n', `sstat: error: StepId=${id}.7 not found running.\n`]);
+  await c.sh(`scancel ${id}`);
+  await c.waitDone(id);
+  const done = await c.sh(`sstat -n -j ${id}`);
+  assert.deepEqual([done.code, done.stdout, done.stderr], [0, '', `sstat: error: No steps running for job ${id}\n`]);
+  const unknown = await c.sh('sstat -n -j 999999');
+  assert.deepEqual([unknown.code, unknown.stderr], [0, "sstat: error: couldn't get steps for job 999999\n"]);
+  const none = await c.sh('sstat');
+  assert.deepEqual([none.code, none.stderr], [1, "sstat: error: You didn't give me any jobs to stat.\n"]);
+  const bad = await c.sh('sstat -j abc');
+  assert.deepEqual([bad.code, bad.stderr], [1, 'sstat: fatal: Bad job/step specified: abc\n']);
+  const field = await c.sh(`sstat -j ${id} -o jobid,foo`);
+  assert.deepEqual([field.code, field.stderr], [1, 'sstat: error: Invalid field requested: "foo"\n']);
+});
+
+test('srun outside a job forwards its stdin to every task (--input=all, as the peer does) and closes it at EOF', async () => {
+  const both = await c.sh('srun -n 2 -l cat', { input: 'hello\n' });
+  assert.equal(both.code, 0, both.stderr);
+  assert.deepEqual(both.stdout.trim().split('\n').sort(), ['0: hello', '1: hello']);
+  const count = await c.sh('srun wc -l', { input: 'a\nb\n' });
+  assert.deepEqual([count.code, count.stdout.trim()], [0, '2']);
+  // More than a pipe buffer, byte for byte.
+  const data = Array.from({ length: 200_000 }, (_, i) => `line ${i}\n`).join('');
+  const big = await c.sh('srun md5sum', { input: data });
+  const want = createHash('md5').update(data).digest('hex');
+  assert.deepEqual([big.code, big.stdout.trim()], [0, `${want}  -`]);
+  const none = await c.sh('srun cat < /dev/null');
+  assert.deepEqual([none.code, none.stdout], [0, '']);
 });

@@ -6,6 +6,7 @@
 
 import type { Job } from '../../core/job.ts';
 import { UNIT, formatMiB, formatUnits } from '../../core/mem-spec.ts';
+import { requestedCpuCount } from '../../core/job-new.ts';
 
 /** A job as the formatters accept it. */
 export type JobView = Job;
@@ -58,7 +59,7 @@ export function endTimeMs(job: Job): number | null {
 
 /** CPUs the job asked for (squeue %C while pending, sacct ReqCPUS). */
 export function requestedCpus(job: Job): number {
-  return job.req.ntasks * job.req.cpusPerTask;
+  return requestedCpuCount(job.req);
 }
 
 /** CPUs of the job: the allocation once it has one, else the request. */

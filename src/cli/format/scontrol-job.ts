@@ -46,9 +46,13 @@ function runTime(job: JobView, now: number): string {
   return secs < 0 ? 'INVALID' : formatElapsed(secs);
 }
 
-/** A pending job waiting for its begin time shows that as StartTime (and EndTime after its limit), as Slurm does. */
+/**
+ * A pending job waiting for its begin time shows that as StartTime (and EndTime after its
+ * limit), as Slurm does; so does a held job submitted with --begin (peer).
+ */
 function expectedStart(job: JobView): number | null {
-  return job.state === 'PENDING' && job.reason === 'BeginTime' ? job.eligibleTime : job.startTime;
+  const begins = job.reason === 'BeginTime' || (job.held !== null && job.req.begin !== undefined && job.eligibleTime === job.req.begin);
+  return job.state === 'PENDING' && begins ? job.eligibleTime : job.startTime;
 }
 
 function endTime(job: JobView, now: number): string {
