@@ -12,7 +12,7 @@ test('decoded jobs are the jobs without env, script and evidence; heads are shar
     id: 42, state: 'FAILED', flags: ['COMPLETING'], held: 'admin', startTime: at('05:00:01'), endTime: at('05:00:09'),
     nodeList: ['n1', 'n2'], exitCode: { code: 3, signal: 0 }, cancelledBy: 7, steps: [step], stateDesc: 'why',
     req: { env: { A: '1' }, script: '#!/bin/sh\n', signal: { signal: 10, secs: 60, batch: true }, comment: 'c', timeLimit: 600,
-      killOnInvalidDep: false, deadline: 123_000, alloc: true },
+      killOnInvalidDep: false, deadline: 123_000, alloc: true, requiredNodes: ['n1', 'n2'], exclusive: true },
     dependency: dependencyOf('afterok:7'),
     array: { jobId: asJobId(40), taskId: 2, pending: [], throttle: 0, count: 3, min: 0, max: 2, step: 1 },
     evidence: { exitCode: 3, signal: null, oomKills: 0, timeLimitAt: null, killedAfterWait: false, launchError: null, peakMemBytes: 1,

@@ -17,15 +17,18 @@ const decExit = (a: T): ExitStatus => ({ code: a[0] as number, signal: a[1] as n
 function encReq(r: JobRequest): T {
   return [r.name, r.scriptPath, r.argv, r.workDir, r.stdout, r.stderr, r.stdin, r.openMode, r.partition, r.timeLimit, r.nodes,
     r.ntasks, r.cpusPerTask, r.ntasksGiven, r.cpusPerTaskGiven, r.memPerNode, r.memPerCpu, r.comment, r.account, r.qos,
-    r.requeue, r.submitHost, r.submitSid, r.nice, r.signal, r.killOnInvalidDep ?? null, r.deadline ?? null, r.alloc ?? null];
+    r.requeue, r.submitHost, r.submitSid, r.nice, r.signal, r.killOnInvalidDep ?? null, r.deadline ?? null, r.alloc ?? null,
+    r.requiredNodes ?? null, r.exclusive ?? null];
 }
 
 /** JobRequest's optional fields, present only when set. */
-function decOptional(a: T): Pick<JobRequest, 'killOnInvalidDep' | 'deadline' | 'alloc'> {
+function decOptional(a: T): Pick<JobRequest, 'killOnInvalidDep' | 'deadline' | 'alloc' | 'requiredNodes' | 'exclusive'> {
   return {
     ...(typeof a[25] === 'boolean' ? { killOnInvalidDep: a[25] } : {}),
     ...(typeof a[26] === 'number' ? { deadline: a[26] } : {}),
     ...(a[27] === true ? { alloc: true } : {}),
+    ...(Array.isArray(a[28]) ? { requiredNodes: a[28] as string[] } : {}),
+    ...(a[29] === true ? { exclusive: true } : {}),
   };
 }
 

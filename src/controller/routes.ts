@@ -258,7 +258,7 @@ export function controllerRoutes(ctl: Controller): Router {
     await daemon(req);
     const b = obj(req.body);
     if (typeof b.node !== 'string') throw bad('node');
-    return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock()) };
+    return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock(), b) };
   });
 
   r.on('POST', '/v1/agent/complete', async (req) => {

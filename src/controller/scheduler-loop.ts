@@ -52,6 +52,8 @@ export class SchedulerLoop {
     const base = {
       id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
       cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
+      ...(job.req.requiredNodes !== undefined ? { required: job.req.requiredNodes } : {}),
+      ...(job.req.exclusive === true ? { exclusive: true } : {}),
     };
     const all = pendingTasks(job);
     if (all.length === 0) {

@@ -71,6 +71,10 @@ export interface JobRequest {
   readonly deadline?: number;
   /** An allocation made by srun outside a job: no batch script (BatchFlag=0), one step `J.0`. */
   readonly alloc?: boolean;
+  /** -w/--nodelist: nodes the job must be given (absent = any). */
+  readonly requiredNodes?: readonly string[];
+  /** --exclusive: whole nodes, shared with no other job. */
+  readonly exclusive?: boolean;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */
