@@ -58,6 +58,8 @@ export class NodeRegistry {
     e.agentStartTime = r.startTime;
     e.os = r.os;
     e.arch = r.arch;
+    // A node comes up idle: that is its last busy time until it runs something (Slurm).
+    e.lastBusy ??= now;
     this.measured(e, r);
     return e;
   }

@@ -80,6 +80,8 @@ function jobEnd(row: SacctRow): string {
 }
 
 const cpuTotal = (s: StepRecord): number => s.userCpu + s.systemCpu;
+/** MinCPU, AveCPU and the TRES usage `cpu=` come from milliseconds printed in whole seconds. */
+const cpuWhole = (s: StepRecord): string => cpuTimeText(Math.floor(cpuTotal(s)));
 const sum = (row: SacctRow, f: (s: StepRecord) => number): number => row.run.steps.reduce((a, s) => a + f(s), 0);
 
 function reqMem(row: SacctRow): number {
@@ -118,7 +120,7 @@ const firstNode = (s: StepRecord): string | null => s.nodeList[0] ?? null;
 function usage(kind: 'value' | 'node' | 'task'): StepGetter {
   return (s, _row, ctx) => {
     const node = s.nodeList[0] ?? '';
-    const cpu = kind === 'value' ? cpuTimeText(cpuTotal(s)) : kind === 'node' ? node : '0';
+    const cpu = kind === 'value' ? cpuWhole(s) : kind === 'node' ? node : '0';
     if (s.maxRssBytes === null) return `cpu=${cpu}`;
     const mem = kind === 'value' ? rss(s, ctx) : kind === 'node' ? node : '0';
     return `cpu=${cpu},mem=${mem}`;
@@ -141,7 +143,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   AllocCPUS: split((r) => String(runCpus(r)), (s) => String(s.cpus)),
   AllocNodes: split((r) => String(r.run.nodeList.length), (s) => String(s.nodeList.length)),
   AllocTRES: split(allocTres, stepTres),
-  AveCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
+  AveCPU: stepOnly(cpuWhole),
   AveRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   Cluster: both((_r, ctx) => ctx.cluster),
   Comment: jobOnly((r) => r.job.req.comment),
@@ -167,7 +169,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   MaxRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   MaxRSSNode: stepOnly((s) => (s.maxRssBytes === null ? null : firstNode(s))),
   MaxRSSTask: stepOnly((s) => (s.maxRssBytes === null ? null : '0')),
-  MinCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
+  MinCPU: stepOnly(cpuWhole),
   MinCPUNode: stepOnly(firstNode),
   MinCPUTask: stepOnly(() => '0'),
   NCPUS: split((r) => String(runCpus(r)), (s) => String(s.cpus)),
