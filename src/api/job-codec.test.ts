@@ -7,7 +7,10 @@ import { asJobId } from '../core/job.ts';
 import type { Job } from '../core/job.ts';
 
 test('decoded jobs are the jobs without env, script and evidence; heads are shared', () => {
-  const step = batchStep({ start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 } });
+  const step = batchStep({
+    start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 },
+    usage: { maxVmBytes: 8192, pages: 2, readBytes: 10, writeBytes: null, cpuFreqMHz: 2445 },
+  });
   const job = makeJob({
     id: 42, state: 'FAILED', flags: ['COMPLETING'], held: 'admin', startTime: at('05:00:01'), endTime: at('05:00:09'),
     nodeList: ['n1', 'n2'], exitCode: { code: 3, signal: 0 }, cancelledBy: 7, steps: [step], stateDesc: 'why',

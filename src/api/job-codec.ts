@@ -6,7 +6,7 @@
 // Because the decoders build Job literals, a field added to Job, JobRequest or StepRecord
 // fails the type check here until it is carried.
 
-import type { ExitStatus, Job, JobRequest, RunRecord, StepRecord, UserIdentity } from '../core/job.ts';
+import type { ExitStatus, Job, JobRequest, RunRecord, StepRecord, StepUsage, UserIdentity } from '../core/job.ts';
 import { asJobId } from '../core/job.ts';
 
 type T = readonly unknown[];
@@ -48,7 +48,8 @@ const encUser = (u: UserIdentity): T => [u.name, u.uid, u.gid, u.group];
 const decUser = (a: T): UserIdentity => ({ name: a[0] as string, uid: a[1] as number, gid: a[2] as number, group: a[3] as string });
 
 function encStep(s: StepRecord): T {
-  return [s.id, s.name, s.state, encExit(s.exitCode), s.start, s.end, s.maxRssBytes, s.cpus, s.nodeList, s.userCpu, s.systemCpu];
+  return [s.id, s.name, s.state, encExit(s.exitCode), s.start, s.end, s.maxRssBytes, s.cpus, s.nodeList, s.userCpu, s.systemCpu,
+    s.usage ?? null];
 }
 
 function decStep(a: T): StepRecord {
@@ -56,6 +57,7 @@ function decStep(a: T): StepRecord {
     id: a[0] as StepRecord['id'], name: a[1] as string, state: a[2] as StepRecord['state'], exitCode: decExit(a[3] as T),
     start: a[4] as number, end: a[5] as number | null, maxRssBytes: a[6] as number | null, cpus: a[7] as number,
     nodeList: a[8] as string[], userCpu: a[9] as number, systemCpu: a[10] as number,
+    ...(a[11] !== null && typeof a[11] === 'object' ? { usage: a[11] as StepUsage } : {}),
   };
 }
 

@@ -94,7 +94,11 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
     l = l.replace(/(line \d+:)\s+\d+\s+(Killed)/g, '$1 <PID> $2');
     // Measured memory on step rows (MaxRSS): Slurm polls every 30 s, Ratchet reads the cgroup peak.
-    if (/^J\d+\.(batch|\d+)[| ]/.test(l)) l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
+    if (/^J\d+\.(batch|\d+)[| ]/.test(l)) {
+      l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
+      // The same measurements inside TRESUsageIn*/Out* (`mem=536K,pages=1,vmem=4K`).
+      l = l.replace(/(?<=\b(?:mem|vmem|pages|fs\/disk)=)\d+(?:\.\d+)?[KMGT]?(?=[,|]|$)/g, '<N>');
+    }
     l = l.replace(/(slurmstepd-n\d: error: )/g, 'slurmstepd-<NODE>: error: ');
     l = l.replace(/ ON n\d /g, ' ON <NODE> ');
     l = l.replace(/[ \t]+/g, ' ').trimEnd();
