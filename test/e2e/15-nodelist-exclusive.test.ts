@@ -90,7 +90,9 @@ test('accounts: root is charged to root whatever it names; nobody (no associatio
   const named = await submitAsNobody('--hold --account=phys -o /dev/null --wrap true');
   assert.equal(field(await c.show(named), 'Account'), 'phys');
   const rows = (await c.sh(`squeue -h -j ${plain},${named} -o "%i %a"`)).stdout.split('\n').filter(Boolean).sort();
-  assert.deepEqual(rows, [`${plain} `, `${named} phys`].sort());
+  assert.deepEqual(rows, [`${plain} (null)`, `${named} phys`].sort());
+  const acct = (await c.sh(`sacct -X -n -P -j ${plain},${named} -o JobID,Account`)).stdout.split('\n').filter(Boolean).sort();
+  assert.deepEqual(acct, [`${plain}|`, `${named}|phys`].sort());
   const json = JSON.parse((await c.sh('squeue --json')).stdout) as { jobs: { job_id: number; account: string }[] };
   assert.deepEqual(json.jobs.filter((j) => j.job_id === named).map((j) => j.account), ['phys']);
   await c.sh(`scancel ${rootJob} ${plain} ${named}`);
