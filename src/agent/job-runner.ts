@@ -30,7 +30,8 @@ import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, 
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
 import { NO_COUNTERS, endOfRunCounters, runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
-import { SIG, errText, sendSignal } from './proc.ts';
+import { SIG, errText, readText, sendSignal } from './proc.ts';
+import { GATHER_SECONDS, UsageSampler } from './step-usage.ts';
 import { TreeStopper } from './tree-stop.ts';
 
 export { batchStepOutcome } from './run-report.ts';
@@ -56,6 +57,8 @@ export class JobRunner {
   private readonly clock: LimitClock;
   private killTimer: NodeJS.Timeout | null = null;
   private sampleTimer: NodeJS.Timeout | null = null;
+  private readonly usage = new UsageSampler();
+  private gatherTimer: NodeJS.Timeout | null = null;
   private readonly stopper = new TreeStopper();
   /** Actions that arrived before the script was running; replayed once it is. */
   private pending: (() => void)[] = [];
@@ -156,7 +159,11 @@ export class JobRunner {
       this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
-    if (launched.pid === null) return launched.exit;
+    const shell = launched.pid;
+    if (shell === null) return launched.exit;
+    // First gather at once: a short script may be gone before the next one (Slurm's stepd
+    // also gathers as the task starts).
+    this.guard('gather', () => this.usage.sample([...new Set([shell, ...(this.cg?.procs() ?? [])])]));
     // Slurm's limit runs from the job's StartTime (the controller's decision), so a launch
     // that arrives late does not lengthen the job: count the delay as time already run.
     // (A gap over a minute means another clock, not a slow launch: then count from the spawn.)
@@ -170,6 +177,9 @@ export class JobRunner {
     if (this.phaseNow === 'starting') {
       this.phaseNow = 'running';
       if (this.cg.peakBytes() === null) this.sampleTimer = setInterval(() => this.guard('sample', () => this.cg?.sample()), 1000);
+      const gather = (): void => this.usage.sample(this.cg?.procs() ?? []);
+      this.guard('gather', gather);
+      this.gatherTimer = setInterval(() => this.guard('gather', gather), GATHER_SECONDS * 1000);
       const queued = this.pending;
       this.pending = [];
       for (const action of queued) action();
@@ -348,6 +358,7 @@ export class JobRunner {
     this.clock.stop();
     if (this.killTimer !== null) clearTimeout(this.killTimer);
     if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
+    if (this.gatherTimer !== null) clearInterval(this.gatherTimer);
     if (this.startGrace !== null) clearTimeout(this.startGrace);
     this.killTimer = null;
     this.sampleTimer = null;
@@ -359,11 +370,13 @@ export class JobRunner {
         return NO_COUNTERS;
       });
     const { oomKills } = counters;
+    // The cgroup's own page-fault counter, read before the cgroup is removed.
+    const usage = this.usage.result(cg === null ? null : readText(`${cg.path}/memory.stat`));
     if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
     const report = runReport({
       exit, ...counters, timeLimitAt: this.timeLimitAt, killedAfterWait: this.killedAfterWait,
       memLimitBytes: this.opts.launch.memLimitBytes, cpus: this.opts.launch.cpus, node: this.opts.node,
-      startedAt: this.startedAt, endedAt: Date.now(),
+      startedAt: this.startedAt, endedAt: Date.now(), usage,
     });
     if (cg !== null) {
       try {

@@ -26,6 +26,7 @@ import { AgentSteps } from './steps.ts';
 import { stepStat } from './step-stat.ts';
 import type { StepStat } from '../api/stat-wire.ts';
 import type { RunReport } from './run-report.ts';
+import { nodeLoad, osName } from './node-load.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -110,7 +111,8 @@ class Agent {
       realMemory: this.node.realMemory,
       bootTime: Date.now() - os.uptime() * 1000,
       startTime: this.started,
-      os: `${os.type()} ${os.release()}`,
+      os: osName(),
+      ...nodeLoad(),
       arch: os.arch() === 'x64' ? 'x86_64' : os.arch(),
       running,
     };
@@ -125,7 +127,7 @@ class Agent {
     for (;;) {
       await delay(every);
       try {
-        const r = await this.toController<{ known: boolean }>('/v1/agent/heartbeat', { node: this.node.name });
+        const r = await this.toController<{ known: boolean }>('/v1/agent/heartbeat', { node: this.node.name, ...nodeLoad() });
         if (!r.known) await this.register();
       } catch {
         // controller down: the next heartbeat retries; completions retry on their own

@@ -1,7 +1,7 @@
 // What the agent reports when a run ends: the evidence (wait status, oom_kill count,
 // whether the limit fired, peak memory, CPU time) and the batch step derived from it.
 
-import type { ExitStatus, RunEvidence, StepRecord } from '../core/job.ts';
+import type { ExitStatus, RunEvidence, StepRecord, StepUsage } from '../core/job.ts';
 import type { JobState } from '../core/job-state.ts';
 import type { LaunchExit } from './launch.ts';
 import type { CpuUsage, JobCgroup } from './cgroup.ts';
@@ -34,6 +34,8 @@ export interface RunFacts {
   readonly node: string;
   readonly startedAt: number;
   readonly endedAt: number;
+  /** Virtual memory, page faults, I/O and CPU frequency of the batch step, when measured. */
+  readonly usage?: StepUsage;
 }
 
 export function runReport(f: RunFacts): RunReport {
@@ -56,6 +58,7 @@ export function runReport(f: RunFacts): RunReport {
   const batch: StepRecord = {
     id: 'batch', name: 'batch', state: outcome.state, exitCode: outcome.exitCode, start: f.startedAt, end: f.endedAt,
     maxRssBytes: f.peak, cpus: f.cpus, nodeList: [f.node], userCpu: f.cpu.user, systemCpu: f.cpu.system,
+    ...(f.usage !== undefined ? { usage: f.usage } : {}),
   };
   return { evidence, steps: [batch] };
 }

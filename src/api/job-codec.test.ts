@@ -7,12 +7,15 @@ import { asJobId } from '../core/job.ts';
 import type { Job } from '../core/job.ts';
 
 test('decoded jobs are the jobs without env, script and evidence; heads are shared', () => {
-  const step = batchStep({ start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 } });
+  const step = batchStep({
+    start: at('05:00:01'), end: at('05:00:09'), maxRssBytes: 4096, state: 'FAILED', exitCode: { code: 3, signal: 0 },
+    usage: { maxVmBytes: 8192, pages: 2, readBytes: 10, writeBytes: null, cpuFreqMHz: 2445 },
+  });
   const job = makeJob({
     id: 42, state: 'FAILED', flags: ['COMPLETING'], held: 'admin', startTime: at('05:00:01'), endTime: at('05:00:09'),
     nodeList: ['n1', 'n2'], exitCode: { code: 3, signal: 0 }, cancelledBy: 7, steps: [step], stateDesc: 'why',
     req: { env: { A: '1' }, script: '#!/bin/sh\n', signal: { signal: 10, secs: 60, batch: true }, comment: 'c', timeLimit: 600,
-      killOnInvalidDep: false, deadline: 123_000, alloc: true, numCpus: 3, begin: 456_000 },
+      killOnInvalidDep: false, deadline: 123_000, alloc: true, numCpus: 3, begin: 456_000, requiredNodes: ['n1', 'n2'], exclusive: true },
     dependency: dependencyOf('afterok:7'),
     array: { jobId: asJobId(40), taskId: 2, pending: [], throttle: 0, count: 3, min: 0, max: 2, step: 1 },
     evidence: { exitCode: 3, signal: null, oomKills: 0, timeLimitAt: null, killedAfterWait: false, launchError: null, peakMemBytes: 1,

@@ -6,7 +6,7 @@
 // Because the decoders build Job literals, a field added to Job, JobRequest or StepRecord
 // fails the type check here until it is carried.
 
-import type { ExitStatus, Job, JobRequest, RunRecord, StepRecord, UserIdentity } from '../core/job.ts';
+import type { ExitStatus, Job, JobRequest, RunRecord, StepRecord, StepUsage, UserIdentity } from '../core/job.ts';
 import { asJobId } from '../core/job.ts';
 
 type T = readonly unknown[];
@@ -18,17 +18,19 @@ function encReq(r: JobRequest): T {
   return [r.name, r.scriptPath, r.argv, r.workDir, r.stdout, r.stderr, r.stdin, r.openMode, r.partition, r.timeLimit, r.nodes,
     r.ntasks, r.cpusPerTask, r.ntasksGiven, r.cpusPerTaskGiven, r.memPerNode, r.memPerCpu, r.comment, r.account, r.qos,
     r.requeue, r.submitHost, r.submitSid, r.nice, r.signal, r.killOnInvalidDep ?? null, r.deadline ?? null, r.alloc ?? null,
-    r.numCpus ?? null, r.begin ?? null];
+    r.numCpus ?? null, r.begin ?? null, r.requiredNodes ?? null, r.exclusive ?? null];
 }
 
 /** JobRequest's optional fields, present only when set. */
-function decOptional(a: T): Pick<JobRequest, 'killOnInvalidDep' | 'deadline' | 'alloc' | 'numCpus' | 'begin'> {
+function decOptional(a: T): Pick<JobRequest, 'killOnInvalidDep' | 'deadline' | 'alloc' | 'numCpus' | 'begin' | 'requiredNodes' | 'exclusive'> {
   return {
     ...(typeof a[25] === 'boolean' ? { killOnInvalidDep: a[25] } : {}),
     ...(typeof a[26] === 'number' ? { deadline: a[26] } : {}),
     ...(a[27] === true ? { alloc: true } : {}),
     ...(typeof a[28] === 'number' ? { numCpus: a[28] } : {}),
     ...(typeof a[29] === 'number' ? { begin: a[29] } : {}),
+    ...(Array.isArray(a[30]) ? { requiredNodes: a[30] as string[] } : {}),
+    ...(a[31] === true ? { exclusive: true } : {}),
   };
 }
 
@@ -48,7 +50,8 @@ const encUser = (u: UserIdentity): T => [u.name, u.uid, u.gid, u.group];
 const decUser = (a: T): UserIdentity => ({ name: a[0] as string, uid: a[1] as number, gid: a[2] as number, group: a[3] as string });
 
 function encStep(s: StepRecord): T {
-  return [s.id, s.name, s.state, encExit(s.exitCode), s.start, s.end, s.maxRssBytes, s.cpus, s.nodeList, s.userCpu, s.systemCpu];
+  return [s.id, s.name, s.state, encExit(s.exitCode), s.start, s.end, s.maxRssBytes, s.cpus, s.nodeList, s.userCpu, s.systemCpu,
+    s.usage ?? null];
 }
 
 function decStep(a: T): StepRecord {
@@ -56,6 +59,7 @@ function decStep(a: T): StepRecord {
     id: a[0] as StepRecord['id'], name: a[1] as string, state: a[2] as StepRecord['state'], exitCode: decExit(a[3] as T),
     start: a[4] as number, end: a[5] as number | null, maxRssBytes: a[6] as number | null, cpus: a[7] as number,
     nodeList: a[8] as string[], userCpu: a[9] as number, systemCpu: a[10] as number,
+    ...(a[11] !== null && typeof a[11] === 'object' ? { usage: a[11] as StepUsage } : {}),
   };
 }
 

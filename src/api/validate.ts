@@ -51,6 +51,8 @@ const SUBMIT: Record<keyof SubmitRequest, Check> = {
   begin: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
   deadline: (v) => v === undefined || v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0),
   alloc: (v) => v === undefined || bool(v),
+  nodelist: (v) => v === undefined || v === null || (typeof v === 'string' && v.length <= 65536),
+  exclusive: (v) => v === undefined || bool(v),
 };
 
 /** Returns the first offending field, or null when the request is well-formed. */

@@ -50,6 +50,10 @@ export interface SubmitRequest {
   deadline?: number | null;
   /** srun outside a job: an allocation with no batch script (the script field is ignored). */
   alloc?: boolean;
+  /** -w/--nodelist: a hostlist expression of nodes the job must have. */
+  nodelist?: string | null;
+  /** --exclusive: the job's nodes are shared with no other job. */
+  exclusive?: boolean;
 }
 
 export interface EscalateRequest {
@@ -154,6 +158,9 @@ export interface AgentRegister {
   startTime: number;
   os: string;
   arch: string;
+  /** One-minute load average and available memory (MiB), also sent with each heartbeat. */
+  cpuLoad?: number;
+  freeMem?: number | null;
   /** Jobs the agent still runs (after an agent or controller restart); suspended = frozen there. */
   running: { jobId: number; attempt: number; suspended?: boolean }[];
 }

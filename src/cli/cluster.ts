@@ -68,7 +68,9 @@ function writeConf(o: ClusterOptions, ctlPort: number, agentPorts: number[], aut
     `TimeResolution=${o.timeResolution}`,
   ];
   for (let i = 0; i < o.nodes; i++) {
-    lines.push(`NodeName=n${i + 1} NodeAddr=127.0.0.1 Port=${agentPorts[i] ?? 0} CPUs=${o.cpus} RealMemory=${o.mem}`);
+    // One socket of `cpus` cores, as a small VM is (and as the peer Slurm is configured), not
+    // Slurm's CPUs-only default of one single-core socket per CPU.
+    lines.push(`NodeName=n${i + 1} NodeAddr=127.0.0.1 Port=${agentPorts[i] ?? 0} CPUs=${o.cpus} Sockets=1 CoresPerSocket=${o.cpus} ThreadsPerCore=1 RealMemory=${o.mem}`);
   }
   lines.push('PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP');
   // Later lines win for plain keys, so --set overrides the defaults above.

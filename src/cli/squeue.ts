@@ -14,6 +14,7 @@ import { has, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
 import { expandArrays, selectBySpecs } from './format/array-view.ts';
+import { squeueJson } from './format/squeue-json.ts';
 
 const OPTS: readonly Opt[] = [
   { key: 'jobs', long: ['jobs'], short: 'j', arg: 'optional' },
@@ -32,6 +33,7 @@ const OPTS: readonly Opt[] = [
   { key: 'array', long: ['array'], short: 'r' },
   { key: 'all', long: ['all'], short: 'a' },
   { key: 'start', long: ['start'] },
+  { key: 'json', long: ['json'] },
   { key: 'verbose', long: ['verbose'], short: 'v' },
   { key: 'help', long: ['help'] },
   { key: 'usage', long: ['usage'] },
@@ -71,6 +73,10 @@ export async function main(argv: string[]): Promise<void> {
       : parseSqueueLongFormat(a.layout.format, { clusterName: config('squeue').clusterName });
     if (format.errors.length > 0) process.stderr.write(format.errors.map((e) => `squeue: error: ${e}\n`).join(''));
     const sel = selectJobs(r.jobs, select, r.now);
+    if (has(p, 'json') && sel.ok) {
+      process.stdout.write(squeueJson(sel.jobs, config('squeue').clusterName));
+      return 0;
+    }
 
     let head = a.header && a.dateLine ? `${ctimeLine(r.now)}\n` : '';
     if (a.header) head += squeueHeader(format.tokens);

@@ -142,7 +142,7 @@ export class Controller {
 
   async submit(r: SubmitRequest, user: UserIdentity): Promise<SubmitResponse> {
     const now = this.clock();
-    const resolved = resolveSubmit(this.cfg, r);
+    const resolved = resolveSubmit(this.cfg, r, user.uid);
     // Slurm consumes a job id for a submission it rejects after the partition check.
     if (!resolved.ok && resolved.error.error === SlurmError.InvalidPartition) throw new ControllerError(resolved.error);
     const id = asJobId(this.store.allocateJobId());
@@ -170,7 +170,8 @@ export class Controller {
       throw new ControllerError({ error: dep.error });
     }
     const created = newJob(id, esc?.req ?? resolved.req, user, now, r.hold, esc?.reason ?? resolved.reason, r.hold ? 0 : this.nextPriority(resolved.req.nice));
-    const fresh = esc === null ? created : { ...created, escalation: esc.escalation };
+    const sized = created.req.memPerNode === 0 ? { ...created, allocMem: resolved.wholeNodeMem } : created;
+    const fresh = esc === null ? sized : { ...sized, escalation: esc.escalation };
     // A dependent job is not eligible (EligibleTime=Unknown) until its dependency is satisfied.
     const begun = withBegin(fresh, r.begin ?? null, now);
     const job = dep.dependency === null ? { ...begun, array } : { ...begun, array, dependency: dep.dependency, eligibleTime: begun.req.begin ?? null };

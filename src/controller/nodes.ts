@@ -15,6 +15,9 @@ export interface NodeEntry {
   agentStartTime: number | null;
   os: string | null;
   arch: string | null;
+  /** The agent's last reported load average and available memory (MiB). */
+  cpuLoad: number | null;
+  freeMem: number | null;
   drain: { reason: string; at: number; user: string; uid: number } | null;
   /** DOWN because the agent went silent (SlurmdTimeout), as opposed to by an admin. */
   silent: boolean;
@@ -37,7 +40,7 @@ export class NodeRegistry {
     for (const n of cfg.nodes) {
       this.nodes.set(n.name, {
         cfg: n, registered: false, addr: null, port: null, lastSeen: 0, bootTime: null,
-        agentStartTime: null, os: null, arch: null, drain: null, down: false, lastBusy: null, silent: false,
+        agentStartTime: null, os: null, arch: null, cpuLoad: null, freeMem: null, drain: null, down: false, lastBusy: null, silent: false,
       });
     }
   }
@@ -55,15 +58,25 @@ export class NodeRegistry {
     e.agentStartTime = r.startTime;
     e.os = r.os;
     e.arch = r.arch;
+    // A node comes up idle: that is its last busy time until it runs something (Slurm).
+    e.lastBusy ??= now;
+    this.measured(e, r);
     return e;
   }
 
   /** False = register again (with the list of runs), e.g. an agent declared DOWN while it was silent. */
-  heartbeat(node: string, now: number): boolean {
+  heartbeat(node: string, now: number, load: { cpuLoad?: unknown; freeMem?: unknown } = {}): boolean {
     const e = this.nodes.get(node);
     if (e === undefined || !e.registered || e.silent) return false;
     e.lastSeen = now;
+    this.measured(e, load);
     return true;
+  }
+
+  /** Keep the agent's readings when they are numbers; a malformed one is ignored. */
+  private measured(e: NodeEntry, load: { cpuLoad?: unknown; freeMem?: unknown }): void {
+    if (typeof load.cpuLoad === 'number' && Number.isFinite(load.cpuLoad) && load.cpuLoad >= 0) e.cpuLoad = load.cpuLoad;
+    if (typeof load.freeMem === 'number' && Number.isSafeInteger(load.freeMem) && load.freeMem >= 0) e.freeMem = load.freeMem;
   }
 
   /** Nodes silent for longer than SlurmdTimeout are DOWN. Returns the names that just went down. */
@@ -128,8 +141,8 @@ export class NodeRegistry {
         bootTime: e.bootTime,
         agentStartTime: e.agentStartTime,
         lastBusy: e.lastBusy,
-        cpuLoad: null,
-        freeMem: null,
+        cpuLoad: e.cpuLoad,
+        freeMem: e.freeMem,
         os: e.os,
         arch: e.arch,
         version: '0.1.0',

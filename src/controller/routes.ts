@@ -19,9 +19,9 @@ import type { Request } from '../lib/http.ts';
 import { partitionNodes } from './submit.ts';
 import { planUpdate } from './update.ts';
 import { sstat } from './sstat.ts';
-import { cancelPendingTasks, recordsNamed, taskTargets } from './arrays.ts';
+import { cancelJobs } from './cancel.ts';
+import { recordsNamed } from './arrays.ts';
 import type { IndexSet } from '../core/array-spec.ts';
-import { formatSet, setUnion } from '../core/array-spec.ts';
 import { accountingCompact, accountingJobs } from './acct.ts';
 import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
@@ -101,41 +101,8 @@ export function controllerRoutes(ctl: Controller): Router {
     if (!Array.isArray(tasks) || !tasks.every(isTaskTarget)) throw bad('tasks');
     let ids = b.ids;
     if (ids.length === 0 && tasks.length === 0) ids = filterJobs(ctl, b);
-    const scope = b.full === true ? 'all' : 'batch';
-    const results: CancelResult[] = [];
-    const act = async (job: Job): Promise<SlurmError | null> => {
-      if (!mayControl(ctl, who, job)) return SlurmError.AccessDenied;
-      return signal === null ? await ctl.cancel(job.id, who.uid, scope)
-        : ctl.signal(job.id, signal, signalScope(b));
-    };
-    for (const id of ids) {
-      const records = recordsNamed(ctl, id);
-      if (records.length === 0) results.push({ id, error: SlurmError.InvalidJobId });
-      // A whole array: finished tasks are not errors, as long as something was left to act on.
-      const errs = await Promise.all(records.map(act));
-      const error = records.length > 1 && errs.some((e) => e === null) ? null : (errs.find((e) => e !== null) ?? null);
-      if (records.length > 0) results.push({ id, error });
-    }
-    for (const t of tasks) {
-      const text = `${t.id}_${formatSet(t.tasks)}`;
-      const set = setUnion(t.tasks, []);
-      const { records, meta } = taskTargets(ctl, t.id, set);
-      if (records.length === 0 && meta === null) {
-        results.push({ id: t.id, text, error: SlurmError.InvalidJobId });
-        continue;
-      }
-      let error: SlurmError | null = null;
-      for (const job of records) error = (await act(job)) ?? error;
-      if (meta !== null) {
-        if (!mayControl(ctl, who, meta)) error = SlurmError.AccessDenied;
-        else if (signal === null) cancelPendingTasks(ctl, meta, set, who.uid, ctl.clock());
-        else error = SlurmError.JobPending;
-        await ctl.store.flush();
-        ctl.sched.request();
-      }
-      results.push({ id: t.id, text, error });
-    }
-    return { results };
+    const may = (job: Job): boolean => mayControl(ctl, who, job);
+    return { results: await ctl.sched.batch(() => cancelJobs(ctl, who.uid, may, { ...b, signal }, ids, tasks)) };
   });
 
   r.on('POST', '/v1/hold', async (req) => {
@@ -266,7 +233,7 @@ export function controllerRoutes(ctl: Controller): Router {
     await daemon(req);
     const b = obj(req.body);
     if (typeof b.node !== 'string') throw bad('node');
-    return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock()) };
+    return { ok: true, known: ctl.nodes.heartbeat(b.node, ctl.clock(), b) };
   });
 
   r.on('POST', '/v1/agent/complete', async (req) => {
@@ -305,12 +272,6 @@ function reconcile(ctl: Controller, reg: AgentRegister): void {
       ctl.agents.suspend(job, job.state === 'SUSPENDED' ? 'suspend' : 'resume');
     }
   }
-}
-
-/** scancel -s: -f/--full every process, -b/--batch the batch shell, neither: the job's steps only (Slurm). */
-function signalScope(b: Partial<CancelRequest>): 'batch' | 'all' | 'steps' {
-  if (b.full === true) return 'all';
-  return b.batch === true ? 'batch' : 'steps';
 }
 
 function filterJobs(ctl: Controller, b: Partial<CancelRequest>): number[] {

@@ -23,6 +23,9 @@ const STICKY: ReadonlySet<Reason> = new Set<Reason>([
 
 export class SchedulerLoop {
   private pending = false;
+  /** Requests that act on several jobs (scancel 1 2 3) run with passes deferred. */
+  private deferred = 0;
+  private wanted = false;
 
   private readonly ctl: Controller;
 
@@ -30,7 +33,29 @@ export class SchedulerLoop {
     this.ctl = ctl;
   }
 
+  /**
+   * Run `fn` with no scheduler pass in between its steps, one pass after it if any was asked
+   * for: a multi-job scancel is one act, as it is to Slurm, so no job starts on what the
+   * first cancel freed just before the next cancel would have removed it.
+   */
+  async batch<T>(fn: () => Promise<T>): Promise<T> {
+    this.deferred++;
+    try {
+      return await fn();
+    } finally {
+      this.deferred--;
+      if (this.deferred === 0 && this.wanted) {
+        this.wanted = false;
+        this.request();
+      }
+    }
+  }
+
   request(): void {
+    if (this.deferred > 0) {
+      this.wanted = true;
+      return;
+    }
     if (this.pending) return;
     this.pending = true;
     setImmediate(() => {
@@ -52,6 +77,8 @@ export class SchedulerLoop {
     const base = {
       id: job.id, partition: job.req.partition, priority: job.priority, nodes: job.req.nodes,
       cpusPerNode: cpusPerNode(job.req), memPerNode: memPerNodeOf(job.req),
+      ...(job.req.requiredNodes !== undefined ? { required: job.req.requiredNodes } : {}),
+      ...(job.req.exclusive === true ? { exclusive: true } : {}),
     };
     const all = pendingTasks(job);
     if (all.length === 0) {
@@ -73,6 +100,10 @@ export class SchedulerLoop {
   }
 
   async pass(): Promise<void> {
+    if (this.deferred > 0) {
+      this.wanted = true;
+      return;
+    }
     const ctl = this.ctl;
     const now = ctl.clock();
     ctl.deps.evaluateAll(now);

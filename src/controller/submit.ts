@@ -7,12 +7,14 @@ import type { Reason } from '../core/reason.ts';
 import type { JobRequest } from '../core/job.ts';
 import type { SubmitRequest, ErrorBody } from '../api/wire.ts';
 import { SlurmError } from '../api/wire.ts';
+import { jobAccount, jobQos } from './assoc.ts';
+import { expandHostlist } from '../core/hostlist.ts';
 
 /** Slurm's default max batch script size (max_script_size): 4 MB. */
 export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
 
 export type Resolved =
-  | { ok: true; req: JobRequest; reason: Reason }
+  | { ok: true; req: JobRequest; reason: Reason; wholeNodeMem: number }
   | { ok: false; error: ErrorBody };
 
 const fail = (error: SlurmError, ...detail: string[]): Resolved =>
@@ -32,7 +34,7 @@ function roundTime(cfg: RatchetConfig, seconds: number): number {
   return Math.max(1, Math.ceil(seconds / 60)) * 60;
 }
 
-export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
+export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest, uid: number): Resolved {
   if (Buffer.byteLength(r.script) > MAX_SCRIPT_BYTES) return fail(SlurmError.Unknown, 'Batch script is too large');
   if (r.alloc !== true && !r.script.startsWith('#!')) {
     return fail(SlurmError.Unknown, 'This does not look like a batch script.  The first',
@@ -41,6 +43,13 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
   const part = partitionFor(cfg, r.partition);
   if (part === undefined) {
     return fail(SlurmError.InvalidPartition, `invalid partition specified: ${r.partition ?? ''}`);
+  }
+  let required: string[] | null = null;
+  if (r.nodelist !== undefined && r.nodelist !== null) {
+    required = expandHostlist(r.nodelist);
+    if (required === null || required.some((n) => !cfg.nodes.some((c) => c.name === n))) return fail(SlurmError.InvalidNodeName);
+    required = [...new Set(required)];
+    if (required.some((n) => !part.nodes.includes(n))) return fail(SlurmError.NodeConfigUnavailable);
   }
   const nodes = partitionNodes(cfg, part);
   const maxCpus = Math.max(0, ...nodes.map((n) => n.cpus));
@@ -52,7 +61,8 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
   }
   // Without -N, as many nodes as the tasks need at the partition's largest node size.
   const tasksPerNodeMax = Math.max(1, Math.floor(maxCpus / cpusPerTask));
-  const nodeCount = r.nodes ?? Math.max(1, Math.ceil(ntasks / tasksPerNodeMax));
+  // Every node of -w is part of the allocation, so it needs at least that many.
+  const nodeCount = Math.max(r.nodes ?? Math.max(1, Math.ceil(ntasks / tasksPerNodeMax)), required?.length ?? 0);
   const tasksPerNode = Math.ceil(ntasks / nodeCount);
   const cpusPerNode = tasksPerNode * cpusPerTask;
 
@@ -77,8 +87,11 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
 
   let reason: Reason = 'None';
   const totalCpus = nodes.reduce((a, n) => a + n.cpus, 0);
-  if (nodeCount > nodes.length) reason = 'PartitionNodeLimit';
+  // Too many nodes asked for with -N is a node limit; too many derived from -n is the
+  // partition's configuration (its CPUs), as Slurm reports them.
+  if (r.nodes !== null && nodeCount > nodes.length) reason = 'PartitionNodeLimit';
   else if (ntasks * cpusPerTask > totalCpus) reason = 'PartitionConfig';
+  else if (nodeCount > nodes.length) reason = 'PartitionNodeLimit';
   else if (part.maxTime !== null && timeLimit !== null && timeLimit > part.maxTime) reason = 'PartitionTimeLimit';
   else if (part.maxTime !== null && timeLimit === null) reason = 'PartitionTimeLimit';
 
@@ -103,8 +116,8 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     memPerCpu,
     env: r.env,
     comment: r.comment,
-    account: r.account ?? 'root',
-    qos: r.qos ?? 'normal',
+    account: jobAccount(uid, r.account),
+    qos: jobQos(r.qos),
     requeue: r.requeue ?? cfg.jobRequeue,
     submitHost: r.submitHost,
     submitSid: r.submitSid,
@@ -113,6 +126,9 @@ export function resolveSubmit(cfg: RatchetConfig, r: SubmitRequest): Resolved {
     ...(typeof r.killOnInvalidDep === 'boolean' ? { killOnInvalidDep: r.killOnInvalidDep } : {}),
     ...(typeof r.deadline === 'number' && r.deadline > 0 ? { deadline: r.deadline * 1000 } : {}),
     ...(r.alloc === true ? { alloc: true } : {}),
+    ...(required !== null ? { requiredNodes: required } : {}),
+    ...(r.exclusive === true ? { exclusive: true } : {}),
   };
-  return { ok: true, req, reason };
+  // --mem=0 (a whole node's memory) is shown, while pending, as the largest node's.
+  return { ok: true, req, reason, wholeNodeMem: maxMem };
 }

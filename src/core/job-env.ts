@@ -35,7 +35,8 @@ export function batchJobEnv(job: Job, ctx: EnvContext): Record<string, string> {
     SLURM_CLUSTER_NAME: ctx.clusterName,
     SLURM_SUBMIT_DIR: r.workDir,
     SLURM_SUBMIT_HOST: r.submitHost,
-    SLURM_JOB_ACCOUNT: r.account,
+    // A job with no account (no association) has no SLURM_JOB_ACCOUNT.
+    ...(r.account !== '' ? { SLURM_JOB_ACCOUNT: r.account } : {}),
     SLURM_JOB_QOS: r.qos,
     SLURM_JOB_USER: job.user.name,
     SLURM_JOB_UID: String(job.user.uid),

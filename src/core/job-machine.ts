@@ -164,13 +164,15 @@ export function applyEvent(job: Job, ev: JobEvent): ApplyResult {
     case 'complete':
       return complete(job, ev);
     case 'hold':
-      if (job.state !== 'PENDING') return { ok: false, error: isFinished(job.state) ? 'already_done' : 'not_pending' };
+      // Slurm holds a running job too: priority 0 and the hold reason, which count only if
+      // it is requeued; it keeps running.
+      if (isFinished(job.state)) return { ok: false, error: 'already_done' };
       return {
         ok: true,
         job: { ...job, held: ev.by, priority: 0, reason: ev.by === 'admin' ? 'JobHeldAdmin' : 'JobHeldUser' },
       };
     case 'release':
-      if (job.state !== 'PENDING') return { ok: false, error: isFinished(job.state) ? 'already_done' : 'not_pending' };
+      if (isFinished(job.state)) return { ok: false, error: 'already_done' };
       if (job.held === null) return { ok: true, job };
       // A job submitted held becomes eligible only now (sacct lists it from then on).
       return {

@@ -75,6 +75,26 @@ export interface JobRequest {
   readonly numCpus?: number;
   /** `--begin` / `StartTime=` in the future, epoch ms: kept so a hold or a dependency cannot lose it. */
   readonly begin?: number;
+  /** -w/--nodelist: nodes the job must be given (absent = any). */
+  readonly requiredNodes?: readonly string[];
+  /** --exclusive: whole nodes, shared with no other job. */
+  readonly exclusive?: boolean;
+}
+
+/**
+ * What the node measured of a step besides peak RSS and CPU time (Slurm's jobacct_gather):
+ * null where it could not be measured.
+ */
+export interface StepUsage {
+  /** Largest total virtual memory of the step's processes seen by the sampler, bytes. */
+  readonly maxVmBytes: number | null;
+  /** Major page faults (the cgroup's pgmajfault). */
+  readonly pages: number | null;
+  /** Characters read and written by the step's processes (/proc/PID/io rchar, wchar). */
+  readonly readBytes: number | null;
+  readonly writeBytes: number | null;
+  /** Average current CPU frequency while it ran, MHz. */
+  readonly cpuFreqMHz: number | null;
 }
 
 /** One step of a run: the batch step (`J.batch`) or an srun step (`J.0`, `J.1`...). */
@@ -92,6 +112,8 @@ export interface StepRecord {
   /** CPU time used, seconds (user + system). */
   readonly userCpu: number;
   readonly systemCpu: number;
+  /** Absent for steps recorded before it was measured, and for srun steps. */
+  readonly usage?: StepUsage;
 }
 
 /** Why a run ended, as measured on the node: the state is derived from this. */

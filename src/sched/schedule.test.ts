@@ -45,3 +45,20 @@ test('a job no node could ever hold waits BadConstraints and blocks nothing behi
   assert.deepEqual([r.reasons.get(1), r.reasons.get(2), r.reasons.get(3)], ['BadConstraints', 'BadConstraints', 'BadConstraints']);
   assert.deepEqual(r.assignments.map((a) => a.jobId), [4]);
 });
+
+test('-w places the job on the named nodes only; it waits while one of them is busy', () => {
+  const r = schedule([job(1, { required: ['n2'] })], [node('n1'), node('n2')], parts);
+  assert.deepEqual(r.assignments.map((a) => a.nodes.join()), ['n2']);
+  const busy = schedule([job(1, { required: ['n2'] })], [node('n1'), node('n2', 2)], parts);
+  assert.deepEqual(busy.assignments, []);
+  assert.equal(busy.reasons.get(1), 'Resources');
+  const two = schedule([job(1, { required: ['n2'], nodes: 2 })], [node('n1'), node('n2')], parts);
+  assert.deepEqual(two.assignments.map((a) => a.nodes.join()), ['n2,n1']);
+});
+
+test('--exclusive takes only an idle node, and all of its CPUs', () => {
+  const r = schedule([job(1, { exclusive: true }), job(2)], [node('n1', 1), node('n2')], parts);
+  assert.deepEqual(r.assignments.map((a) => [a.jobId, a.nodes.join(), a.cpusPerNode]), [[1, 'n2', 2], [2, 'n1', 1]]);
+  const none = schedule([job(1, { exclusive: true })], [node('n1', 1), node('n2', 0, 100)], parts);
+  assert.deepEqual(none.assignments, []);
+});

@@ -36,6 +36,10 @@ export interface SchedJob {
   readonly memPerNode: number;
   /** For a job array's meta record: which pending task this candidate would start. */
   readonly task?: number;
+  /** -w: these nodes first, all of them. */
+  readonly required?: readonly string[];
+  /** --exclusive: only idle nodes, all of their CPUs. */
+  readonly exclusive?: boolean;
 }
 
 export interface Assignment {
@@ -63,6 +67,7 @@ interface FreeNode {
 
 function fits(n: FreeNode, job: SchedJob): boolean {
   if (!n.available || n.freeCpus < job.cpusPerNode) return false;
+  if (job.exclusive === true && (n.freeCpus !== n.totalCpus || n.freeMem !== n.totalMem)) return false;
   const mem = job.memPerNode === 0 ? n.totalMem : job.memPerNode;
   return n.freeMem >= mem && (job.memPerNode !== 0 || n.freeMem === n.totalMem);
 }
@@ -117,27 +122,31 @@ export function schedule(
       continue;
     }
     const chosen: FreeNode[] = [];
-    for (const name of part.nodes) {
+    const required = job.required ?? [];
+    for (const name of [...required, ...part.nodes.filter((p) => !required.includes(p))]) {
       const n = free.get(name);
       if (n !== undefined && fits(n, job)) chosen.push(n);
+      else if (required.includes(name)) break;
       if (chosen.length === job.nodes) break;
     }
-    if (chosen.length < job.nodes) {
+    if (chosen.length < job.nodes || !required.every((r) => chosen.some((c) => c.name === r))) {
       const anyUp = part.nodes.some((name) => free.get(name)?.available === true);
       reasons.set(job.id, anyUp ? 'Resources' : 'NodeDown');
       blocked.add(job.partition);
       continue;
     }
+    // An exclusive job is given every CPU of its nodes (the smallest node's count on each).
+    const cpus = job.exclusive === true ? Math.min(...chosen.map((n) => n.totalCpus)) : job.cpusPerNode;
     for (const n of chosen) {
       const mem = job.memPerNode === 0 ? n.totalMem : job.memPerNode;
-      n.freeCpus -= job.cpusPerNode;
+      n.freeCpus -= job.exclusive === true ? n.totalCpus : cpus;
       n.freeMem -= mem;
     }
     assignments.push({
       jobId: job.id,
       task: job.task ?? null,
       nodes: chosen.map((n) => n.name),
-      cpusPerNode: job.cpusPerNode,
+      cpusPerNode: cpus,
       memPerNode: job.memPerNode === 0 ? (chosen[0]?.totalMem ?? 0) : job.memPerNode,
     });
   }

@@ -15,9 +15,14 @@ import { compare, normalise } from './golden-normalise.ts';
 import { ROOT } from '../../src/cli/cluster.ts';
 
 const SHARED = resolve(ROOT, '../shared/peer');
-const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'd_suspend', 'e_deps', 'f_arrays'] as const;
-/** Per-scenario config: f_arrays numbers its jobs from 100 so no job id equals a task id it prints. */
-const SETTINGS: Partial<Record<(typeof SCENARIOS)[number], string[]>> = { f_arrays: ['FirstJobId=100'] };
+const SCENARIOS = ['a_oom', 'b_timeout', 'c_exitcodes', 'd_suspend', 'e_deps', 'f_arrays', 'g_sbatch', 'h_defaults'] as const;
+/**
+ * Per-scenario config: these number their jobs from 100 so that no job id equals a number
+ * the scenario prints as a value (f_arrays' task ids, g_sbatch's `TimeLimit=5`).
+ */
+const SETTINGS: Partial<Record<(typeof SCENARIOS)[number], string[]>> = {
+  f_arrays: ['FirstJobId=100'], g_sbatch: ['FirstJobId=100'], h_defaults: ['FirstJobId=100'],
+};
 const EXPECTED = join(ROOT, 'test/e2e/golden-expected');
 const available = existsSync(join(SHARED, 'scenarios/lib.sh'));
 

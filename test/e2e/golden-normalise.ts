@@ -77,12 +77,28 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');
     l = l.replace(/(?<=[ |])\d+:\d\d(?= )/g, '<T>');
     l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');
+    // priority/basic counts down from 0xffff0000, one per job since the controller started:
+    // the value says how many jobs the cluster ran before (squeue %Q).
+    l = l.replace(/(?<=\|)42949\d{5}(?=\|)/g, '<PRIO>');
+    // Run time in a `|`-separated squeue line (%M): timing, like the padded column above.
+    l = l.replace(/(?<=\|)\d+:\d\d(?=\|)/g, '<T>');
+    // --test-only reports the id the next job would get: how many jobs came before.
+    l = l.replace(/^(sbatch: Job )\d+( to start at)/, '$1<NEXTID>$2');
+    // The machine's own readings and names: load average, available memory, kernel, host.
+    l = l.replace(/(CPULoad=)\d+\.\d\d/g, '$1<LOAD>').replace(/(FreeMem=)\d+/g, '$1<MEM>');
+    l = l.replace(/^(\s*OS=).*$/, '$1<OS>').replace(/(NodeHostName=)\S+/g, '$1<HOST>');
+    // sinfo -o '... %C %m %e %O': FREE_MEM and CPU_LOAD after the CPU counts and memory.
+    l = l.replace(/( \d+\/\d+\/\d+\/\d+ \d+) \d+ \d+\.\d\d$/, '$1 <MEM> <LOAD>');
     // A duration in whole seconds (the run before a suspension): timing, like RunTime; 0 stays.
     l = l.replace(/(SecsPreSuspend=)[1-9]\d*/g, '$1<SECS>');
     l = l.replace(/(AllocNode:Sid=)\S+/g, '$1<SID>');
     l = l.replace(/(line \d+:)\s+\d+\s+(Killed)/g, '$1 <PID> $2');
     // Measured memory on step rows (MaxRSS): Slurm polls every 30 s, Ratchet reads the cgroup peak.
-    if (/^J\d+\.(batch|\d+)[| ]/.test(l)) l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
+    if (/^J\d+\.(batch|\d+)[| ]/.test(l)) {
+      l = l.replace(/(?<=[| ])\d+(?:\.\d+)?[KMG]?(?=[| ]|$)/g, '<N>');
+      // The same measurements inside TRESUsageIn*/Out* (`mem=536K,pages=1,vmem=4K`).
+      l = l.replace(/(?<=\b(?:mem|vmem|pages|fs\/disk)=)\d+(?:\.\d+)?[KMGT]?(?=[,|]|$)/g, '<N>');
+    }
     l = l.replace(/(slurmstepd-n\d: error: )/g, 'slurmstepd-<NODE>: error: ');
     l = l.replace(/ ON n\d /g, ' ON <NODE> ');
     l = l.replace(/[ \t]+/g, ' ').trimEnd();

@@ -1,7 +1,7 @@
 // The value of each sacct field for one row (job allocation row or step row), following
 // what Slurm 22.05's sacct prints from its database records. A null value prints blank.
-// Fields Ratchet does not measure (VM size, pages, disk I/O, CPU frequency, energy of a
-// job row) stay blank rather than invented.
+// The measured per-step usage fields are in sacct-usage.ts; what was not measured stays
+// blank rather than invented.
 
 import { formatExit, sacctExit } from '../../core/exit-code.ts';
 import { compressHostlist } from '../../core/hostlist.ts';
@@ -10,6 +10,9 @@ import { UNIT, formatUnits } from '../../core/mem-spec.ts';
 import { formatElapsed, formatLimit, formatTimestamp } from '../../core/time-spec.ts';
 import { jobIdText, requestedCpus, secOf, totalMemMiB, tresSacct } from './job-view.ts';
 import type { SacctRow } from './sacct-rows.ts';
+import { USAGE_FIELDS, cpuTimeText, cpuTotal, cpuWhole } from './sacct-usage.ts';
+
+export { cpuTimeText } from './sacct-usage.ts';
 import { runCpus, runStarted } from './sacct-rows.ts';
 
 export interface SacctContext {
@@ -28,27 +31,6 @@ type StepGetter = (step: StepRecord, row: SacctRow, ctx: SacctContext) => string
  * finished job requeued, as the peer shows).
  */
 const ZERO_EXIT = new Set(['CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'DEADLINE', 'BOOT_FAIL']);
-
-/** sacct's CPU-time text: `00:MM:SS`, `MM:SS.mmm` with a fraction, `HH:MM:SS`, `D-HH:MM:SS`. */
-export function cpuTimeText(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '';
-  let secs = Math.floor(seconds);
-  let usecs = Math.round((seconds - secs) * 1e6);
-  if (usecs >= 1e6) {
-    secs += 1;
-    usecs -= 1e6;
-  }
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const s = secs % 60;
-  const m = Math.floor(secs / 60) % 60;
-  const h = Math.floor(secs / 3600) % 24;
-  const d = Math.floor(secs / 86400);
-  const ms = Math.floor(usecs / 1000);
-  if (d > 0) return `${d}-${two(h)}:${two(m)}:${two(s)}`;
-  if (h > 0) return `${two(h)}:${two(m)}:${two(s)}`;
-  if (ms > 0) return `${two(m)}:${two(s)}.${String(ms).padStart(3, '0')}`;
-  return `00:${two(m)}:${two(s)}`;
-}
 
 const elapsedText = (secs: number): string => (secs < 0 ? 'INVALID' : formatElapsed(secs));
 const isLive = (row: SacctRow): boolean =>
@@ -79,7 +61,6 @@ function jobEnd(row: SacctRow): string {
   return isLive(row) ? 'Unknown' : formatTimestamp(row.run.endTime, 'Unknown');
 }
 
-const cpuTotal = (s: StepRecord): number => s.userCpu + s.systemCpu;
 const sum = (row: SacctRow, f: (s: StepRecord) => number): number => row.run.steps.reduce((a, s) => a + f(s), 0);
 
 function reqMem(row: SacctRow): number {
@@ -114,17 +95,6 @@ const rss = (s: StepRecord, ctx: SacctContext): string => (s.maxRssBytes === nul
 const count = (n: number, ctx: SacctContext): string => formatUnits(n, UNIT.none, unitsOf(ctx));
 const firstNode = (s: StepRecord): string | null => s.nodeList[0] ?? null;
 
-/** TRESUsageIn*: what Ratchet measures per step (CPU time and peak RSS, one task). */
-function usage(kind: 'value' | 'node' | 'task'): StepGetter {
-  return (s, _row, ctx) => {
-    const node = s.nodeList[0] ?? '';
-    const cpu = kind === 'value' ? cpuTimeText(cpuTotal(s)) : kind === 'node' ? node : '0';
-    if (s.maxRssBytes === null) return `cpu=${cpu}`;
-    const mem = kind === 'value' ? rss(s, ctx) : kind === 'node' ? node : '0';
-    return `cpu=${cpu},mem=${mem}`;
-  };
-}
-
 interface FieldValue {
   readonly job: Getter;
   readonly step: StepGetter;
@@ -141,7 +111,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   AllocCPUS: split((r) => String(runCpus(r)), (s) => String(s.cpus)),
   AllocNodes: split((r) => String(r.run.nodeList.length), (s) => String(s.nodeList.length)),
   AllocTRES: split(allocTres, stepTres),
-  AveCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
+  AveCPU: stepOnly(cpuWhole),
   AveRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   Cluster: both((_r, ctx) => ctx.cluster),
   Comment: jobOnly((r) => r.job.req.comment),
@@ -167,7 +137,7 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   MaxRSS: stepOnly((s, _r, ctx) => rss(s, ctx)),
   MaxRSSNode: stepOnly((s) => (s.maxRssBytes === null ? null : firstNode(s))),
   MaxRSSTask: stepOnly((s) => (s.maxRssBytes === null ? null : '0')),
-  MinCPU: stepOnly((s) => cpuTimeText(cpuTotal(s))),
+  MinCPU: stepOnly(cpuWhole),
   MinCPUNode: stepOnly(firstNode),
   MinCPUTask: stepOnly(() => '0'),
   NCPUS: split((r) => String(runCpus(r)), (s) => String(s.cpus)),
@@ -206,18 +176,11 @@ const VALUES: Readonly<Record<string, FieldValue>> = {
   Timelimit: jobOnly((r) => formatLimit(r.run.timeLimit)),
   TimelimitRaw: jobOnly((r) => (r.run.timeLimit === null ? 'UNLIMITED' : String(Math.ceil(r.run.timeLimit / 60)))),
   TotalCPU: split((r) => cpuTimeText(sum(r, cpuTotal)), (s) => cpuTimeText(cpuTotal(s))),
-  TRESUsageInAve: stepOnly(usage('value')),
-  TRESUsageInMax: stepOnly(usage('value')),
-  TRESUsageInMaxNode: stepOnly(usage('node')),
-  TRESUsageInMaxTask: stepOnly(usage('task')),
-  TRESUsageInMin: stepOnly(usage('value')),
-  TRESUsageInMinNode: stepOnly(usage('node')),
-  TRESUsageInMinTask: stepOnly(usage('task')),
-  TRESUsageInTot: stepOnly(usage('value')),
   UID: jobOnly((r) => String(r.job.user.uid)),
   User: jobOnly((r) => r.job.user.name),
   UserCPU: split((r) => cpuTimeText(sum(r, (s) => s.userCpu)), (s) => cpuTimeText(s.userCpu)),
   WorkDir: jobOnly((r) => r.job.req.workDir),
+  ...Object.fromEntries(Object.entries(USAGE_FIELDS).map(([k, g]) => [k, stepOnly((s, _r, ctx) => g(s, unitsOf(ctx)))])),
 };
 
 /** The text of field `name` (as listed in SACCT_FIELDS) for one row; null = blank. */

@@ -78,7 +78,7 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
   const lines = [
     `JobId=${job.id} ${arrayIdWords(job)}JobName=${req.name}`,
     `UserId=${user.name}(${user.uid}) GroupId=${user.group}(${user.gid}) MCS_label=N/A`,
-    `Priority=${shownPriority(job)} Nice=${req.nice} Account=${req.account} QOS=${req.qos}`,
+    `Priority=${shownPriority(job)} Nice=${req.nice} Account=${req.account === '' ? '(null)' : req.account} QOS=${req.qos}`,
     `JobState=${stateLong(job.state, job.flags)} Reason=${reasonForScontrol(job.reason, job.stateDesc)} `
       + `Dependency=${formatDependency(job.dependency)}`,
     `Requeue=${req.requeue ? 1 : 0} Restarts=${job.restarts} BatchFlag=${req.alloc === true ? 0 : 1} Reboot=0 ExitCode=${formatExit(job.exitCode)}`,
@@ -93,7 +93,7 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     `SuspendTime=${formatTimestamp(job.suspendTime, 'None')} SecsPreSuspend=${job.secsPreSuspend} `
       + `LastSchedEval=${formatTimestamp(job.lastSchedEval, 'Unknown')} Scheduler=Main`,
     `Partition=${req.partition} AllocNode:Sid=${req.submitHost}:${req.submitSid}`,
-    'ReqNodeList=(null) ExcNodeList=(null)',
+    `ReqNodeList=${req.requiredNodes !== undefined ? compressHostlist(req.requiredNodes) : '(null)'} ExcNodeList=(null)`,
     `NodeList=${job.nodeList.length > 0 ? compressHostlist(job.nodeList) : '(null)'}`,
   );
   // batch_host is set when the job is given nodes and cleared on requeue.
@@ -106,7 +106,7 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
     'Socks/Node=* NtasksPerN:B:S:C=0:0:*:* CoreSpec=*',
     `MinCPUsNode=${req.cpusPerTask} MinMemory${mem.perCpu ? 'CPU' : 'Node'}=${formatMiB(mem.mib)} MinTmpDiskNode=0`,
     'Features=(null) DelayBoot=00:00:00',
-    'OverSubscribe=OK Contiguous=0 Licenses=(null) Network=(null)',
+    `OverSubscribe=${req.exclusive === true ? 'NO' : 'OK'} Contiguous=0 Licenses=(null) Network=(null)`,
     `Command=${req.scriptPath ?? '(null)'}`,
     `WorkDir=${req.workDir}`,
   );

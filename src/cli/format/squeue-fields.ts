@@ -60,7 +60,8 @@ const def = (
 const constant = (title: string, v: string | null): LetterDef => def(title, () => v);
 
 export const SQUEUE_LETTERS: Readonly<Record<string, LetterDef>> = {
-  a: def('ACCOUNT', (j) => j.req.account),
+  // A job without an account (no association) shows `(null)`, as in scontrol.
+  a: def('ACCOUNT', (j) => (j.req.account === '' ? '(null)' : j.req.account)),
   A: def('JOBID', (j) => String(j.id)),
   b: constant('TRES_PER_NODE', 'N/A'),
   B: def('EXEC_HOST', (j) => j.nodeList[0] ?? 'n/a'),

@@ -66,6 +66,12 @@ export interface OptState {
   /** --begin / --deadline, epoch seconds. */
   begin: number | null;
   deadline: number | null;
+  /** -w/--nodelist, a hostlist expression as given (the controller checks the names). */
+  nodelist: string | null;
+  /** --exclusive (whole nodes); --exclusive=user|mcs stay unimplemented. */
+  exclusive: boolean;
+  /** --gres as given: this version has no generic resources, so any is refused. */
+  gres: string | null;
   /** Recognised options this version does not implement, by option name. */
   pending: Map<string, PendingOption>;
 }
@@ -79,6 +85,7 @@ export function newState(): OptState {
     parsable: false, hold: false, wait: false, testOnly: false,
     requeue: null, openMode: null, nice: null, quiet: 0, verbose: 0, wrap: null, signal: null, array: null,
     dependency: null, killOnInvalidDep: null, escalate: null, escalateStart: null, begin: null, deadline: null,
+    nodelist: null, exclusive: false, gres: null,
     pending: new Map(),
   };
 }
@@ -115,7 +122,9 @@ export const arraySpec: Setter = (st, value) => {
   return null;
 };
 
-export function text(field: 'jobName' | 'partition' | 'account' | 'qos' | 'comment' | 'exportEnv' | 'exportFile' | 'wrap'): Setter {
+export function text(
+  field: 'jobName' | 'partition' | 'account' | 'qos' | 'comment' | 'exportEnv' | 'exportFile' | 'wrap' | 'nodelist' | 'gres',
+): Setter {
   return (st, value) => {
     st[field] = str(value);
     return null;
@@ -137,6 +146,17 @@ export function flag(field: 'parsable' | 'hold' | 'wait' | 'testOnly'): Setter {
     return null;
   };
 }
+
+/** --exclusive: whole nodes; the user / mcs forms share nodes differently and are not implemented. */
+export const exclusive: Setter = (st, value, ctx) => {
+  if (value === null || value === '' || value.toLowerCase() === 'exclusive') {
+    st.exclusive = true;
+    st.pending.delete('--exclusive');
+    return null;
+  }
+  st.pending.set('--exclusive', { option: '--exclusive', value, source: ctx.source });
+  return null;
+};
 
 export const chdir: Setter = (st, value, ctx) => {
   const v = str(value);

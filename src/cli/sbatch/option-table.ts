@@ -8,7 +8,7 @@ import type { ArgKind, OptionSpec, ShortOption } from './getopt.ts';
 import type { OptState, Setter } from './option-state.ts';
 import {
   arraySpec,
-  chdir, count, dependency, escalate, escalateStart, flag, ignore, killOnInvalidDep, mailType, memory, nice, nodes, openMode, pending, quiet,
+  chdir, count, dependency, escalate, escalateStart, exclusive, flag, ignore, killOnInvalidDep, mailType, memory, nice, nodes, openMode, pending, quiet,
   requeue, signal, stdio, text, time, verbose,
 } from './option-state.ts';
 
@@ -75,7 +75,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('distribution', 'required', { short: 'm' }),
   row('error', 'required', stdio('stderr'), { short: 'e' }),
   later('exclude', 'required', { short: 'x' }),
-  later('exclusive', 'optional'),
+  row('exclusive', 'optional', exclusive, { reset: (st) => { st.exclusive = false; } }),
   row('export', 'required', text('exportEnv')),
   row('export-file', 'required', text('exportFile')),
   later('extra-node-info', 'required', { short: 'B' }),
@@ -87,7 +87,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('gpus-per-node', 'required'),
   later('gpus-per-socket', 'required'),
   later('gpus-per-task', 'required'),
-  later('gres', 'required'),
+  row('gres', 'required', text('gres')),
   later('gres-flags', 'required'),
   row('help', 'none', printAndExit(HELP_TEXT), { short: 'h', early: true }),
   later('hint', 'required'),
@@ -111,7 +111,7 @@ export const OPTION_ROWS: readonly OptionRow[] = [
   later('no-kill', 'optional', { short: 'k' }),
   row('no-requeue', 'none', requeue(false), { reset: (st) => { st.requeue = null; } }),
   later('nodefile', 'required', { short: 'F' }),
-  later('nodelist', 'required', { short: 'w' }),
+  row('nodelist', 'required', text('nodelist'), { short: 'w' }),
   row('nodes', 'required', nodes, { short: 'N' }),
   row('ntasks', 'required', count('ntasks', '--ntasks'), { short: 'n' }),
   later('ntasks-per-core', 'required'),

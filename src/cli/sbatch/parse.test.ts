@@ -114,6 +114,16 @@ test('golden: accepted submissions map onto the request', () => {
   assert.deepEqual([r.request.qos, r.request.account], ['nosuchqos', 'nosuchacct']);
 });
 
+test('golden: -w and --exclusive go to the controller; --gres is refused, there are no generic resources', () => {
+  const r = submit(['-w', 'n[1-2]', '--exclusive', '--wrap', 'true']);
+  assert.equal(r.request.nodelist, 'n[1-2]');
+  assert.equal(r.request.exclusive, true);
+  assert.deepEqual(r.pending, []);
+  assert.equal(submit(['--wrap', 'true']).request.exclusive, false);
+  assert.deepEqual(exit(['--gres=gpu:1', '--wrap', 'true']),
+    { code: 1, stdout: '', stderr: err('Invalid generic resource (gres) specification') });
+});
+
 test('--array goes to the controller unparsed; an empty value is no array', () => {
   assert.equal(submit(['--array=0-9%2', '--wrap', 'true']).request.array, '0-9%2');
   assert.equal(submit(['-a', '1,3', '--wrap', 'true']).request.array, '1,3');
@@ -124,18 +134,16 @@ test('--array goes to the controller unparsed; an empty value is no array', () =
 test('golden: options of later issues are recognised and left pending', () => {
   const cases: [string[], string, string | null][] = [
     [['--tmp=10'], '--tmp', '10'],
-    [['-w', 'nosuchnode'], '--nodelist', 'nosuchnode'],
-    [['--gres=gpu:1'], '--gres', 'gpu:1'],
-    [['--exclusive'], '--exclusive', null],
+    [['--exclusive=user'], '--exclusive', 'user'],
   ];
   for (const [opts, option, value] of cases) {
     const r = submit([...opts, '--parsable', '--wrap', 'true']);
     assert.deepEqual(r.pending, [{ option, value, source: 'cli' }], opts.join(' '));
   }
-  const r = submit(['--gres=gpu:1', '--tmp=10', '--wrap', 'true']);
+  const r = submit(['--tmp=10', '--wrap', 'true']);
   assert.deepEqual(unsupported(r.pending), {
     kind: 'exit', code: 1, stdout: '',
-    stderr: err('--gres is not supported by this Ratchet version', '--tmp is not supported by this Ratchet version'),
+    stderr: err('--tmp is not supported by this Ratchet version'),
   });
   assert.equal(unsupported([]), null);
   // Mail options are accepted and ignored, not pending.

@@ -192,6 +192,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     bad.push(`invalid number of nodes (-N ${n.min}-${n.max})`);
   }
   if (bad.length > 0) return run.fail(bad);
+  // No GresTypes: every generic resource request is invalid, as on a Slurm without GRES.
+  if (st.gres !== null && st.gres !== '') return run.fail(['Invalid generic resource (gres) specification'], 1);
   let nodes = n?.min ?? null;
   if (n !== null && st.ntasks !== null && st.ntasks < n.min) {
     run.notices.push(`sbatch: Warning: can't run ${st.ntasks} processes on ${n.min} nodes, setting nnodes to ${st.ntasks}\n`);
@@ -244,6 +246,8 @@ function finish(run: Run, st: OptState, first: OptState, script: Script, scriptA
     submitHost: run.io.hostname,
     submitSid: run.io.pid,
     testOnly: st.testOnly,
+    nodelist: st.nodelist === '' ? null : st.nodelist,
+    exclusive: st.exclusive,
   };
   return {
     kind: 'submit', request, parsable: st.parsable, quiet: first.quiet > 0, wait: st.wait,
