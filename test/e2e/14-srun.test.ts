@@ -134,12 +134,18 @@ test('sstat: live MaxRSS/AveRSS of the batch step and an srun step from their cg
   const hold = "python3 -c 'b = bytearray(30 * 1024 * 1024)\nfor i in range(0, len(b), 4096): b[i] = 1\nimport time; time.sleep(60)'";
   const id = await c.submit(`-o /dev/null --wrap "srun -J nap sleep 60 & ${hold.replace(/"/g, '\\"')}"`);
   await c.waitState(id, ['RUNNING']);
+  // Sizes print as Slurm prints them: in K, or in M/G when the KiB count is an exact multiple.
+  const kib = (v: string | undefined): number => {
+    const m = /^(\d+)([KMG])$/.exec(v ?? '');
+    return m === null ? NaN : Number(m[1]) * { K: 1, M: 1024, G: 1024 * 1024 }[m[2] as 'K' | 'M' | 'G'];
+  };
+  const batchRss = (o: string): number => kib(new RegExp(`^${id}\\.batch\\|([^|]+)\\|`, 'm').exec(o)?.[1]);
   const rows = await until('both steps with 30 MiB in the batch step', async () => (await c.sh(`sstat -a -n -P -j ${id} --format=JobID,MaxRSS,AveRSS,NTasks,MaxRSSNode`)).stdout,
-    (o) => /\.batch\|(\d+)K\|/.test(o) && Number(/\.batch\|(\d+)K/.exec(o)?.[1]) >= 30 * 1024 && o.includes(`${id}.0|`));
+    (o) => batchRss(o) >= 30 * 1024 && o.includes(`${id}.0|`));
   const [batch, step] = rows.trim().split('\n');
-  assert.match(batch ?? '', new RegExp(`^${id}\\.batch\\|(\\d+)K\\|\\1K\\|1\\|n1$`));
-  assert.match(step ?? '', new RegExp(`^${id}\\.0\\|\\d+K\\|\\d+K\\|1\\|n1$`));
-  assert.ok(Number(/\|(\d+)K/.exec(step ?? '')?.[1]) < 30 * 1024, 'the step\'s own cgroup, not the job\'s');
+  assert.match(batch ?? '', new RegExp(`^${id}\\.batch\\|(\\d+[KMG])\\|\\1\\|1\\|n1$`));
+  assert.match(step ?? '', new RegExp(`^${id}\\.0\\|\\d+[KMG]\\|\\d+[KMG]\\|1\\|n1$`));
+  assert.ok(kib(step?.split('|')[1]) < 30 * 1024, 'the step\'s own cgroup, not the job\'s');
   // -j J alone: the srun steps only; fixed-width output with sstat's header.
   const plain = await c.sh(`sstat -j ${id} -o JobID,NTasks`);
   assert.equal(plain.stdout, `JobID          NTasks \n------------ -------- \n${`${id}.0`.padEnd(12)}        1 \n`);
