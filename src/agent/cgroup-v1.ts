@@ -136,10 +136,11 @@ class V1JobCgroup implements JobCgroup {
     const kill = (): void => void this.killAll(SIG.KILL);
     kill();
     const failed: string[] = [];
-    for (const dir of this.dirs.values()) {
+    // The hierarchies are independent: their directories go in parallel.
+    await Promise.all([...this.dirs.values()].map(async (dir) => {
       for (const sub of this.real ? descendants(dir) : []) await removeCgroupDir(sub, this.real, kill);
       if (!(await removeCgroupDir(dir, this.real, kill))) failed.push(dir);
-    }
+    }));
     if (failed.length > 0) throw new CgroupError(`cgroup v1: could not remove ${failed.join(', ')} (processes still running: ${this.procs().join(' ') || 'none'})`);
   }
 }
@@ -166,13 +167,14 @@ export class V1Driver implements CgroupDriver {
   async create(node: string, jobId: number, _attempt: number): Promise<JobCgroup> {
     const dirs = this.dirsFor(node, jobId);
     if ([...dirs.values()].some((d) => exists(d))) await new V1JobCgroup(dirs, this.real).remove();
-    for (const d of dirs.values()) {
+    // On the thread pool and in parallel: a cgroup mkdir can wait on the kernel's cgroup lock.
+    await Promise.all([...dirs.values()].map(async (d) => {
       try {
-        fs.mkdirSync(d, { recursive: true });
+        await fs.promises.mkdir(d, { recursive: true });
       } catch (err) {
         throw new CgroupError(`cgroup v1: mkdir ${d}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
-    }
+    }));
     return new V1JobCgroup(dirs, this.real);
   }
 

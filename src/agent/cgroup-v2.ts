@@ -163,9 +163,10 @@ export class V2Driver implements CgroupDriver {
     if (exists(dir)) await new V2JobCgroup(dir, this.real).remove();
     try {
       this.enableControllers(this.root);
-      fs.mkdirSync(parent, { recursive: true });
+      await fs.promises.mkdir(parent, { recursive: true });
       this.enableControllers(parent);
-      fs.mkdirSync(dir);
+      // on the thread pool: a cgroup mkdir can wait on the kernel's cgroup lock
+      await fs.promises.mkdir(dir);
     } catch (err) {
       if (err instanceof CgroupError) throw err;
       throw new CgroupError(`cgroup v2: mkdir ${dir}: ${errText(err)}`, { cause: err });

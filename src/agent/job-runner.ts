@@ -153,7 +153,7 @@ export class JobRunner {
     // A fresh cgroup has no limit; only ask for one when there is one (a host without the
     // memory controller can still run jobs that set none).
     if (launch.memLimitBytes !== null) this.cg.setMemoryLimit(launch.memLimitBytes);
-    const scriptPath = writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
+    const scriptPath = await writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
     if (this.abortedBeforeLaunch !== null) return { code: null, signal: null, launchError: this.abortedBeforeLaunch };
     const launched = launchBatch(launchSpecOf(launch, scriptPath, this.cg.procFiles),
       this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
@@ -385,7 +385,8 @@ export class JobRunner {
         this.log(`job ${this.jobId}: ${errText(err)}`);
       }
     }
-    removeSpoolDir(this.opts.spoolDir, this.jobId);
+    // awaited before the report: a requeued run relaunched here must not lose its new script to it
+    await removeSpoolDir(this.opts.spoolDir, this.jobId);
     this.phaseNow = 'done';
     this.resolveDone(report);
     try {

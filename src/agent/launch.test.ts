@@ -188,13 +188,13 @@ describe('spool and tool discovery', () => {
     assert.equal(jobSpoolDir('/var/spool/r', 123456), '/var/spool/r/job123456');
   });
 
-  it('writeBatchScript writes slurm_script 0700, owned by the job user, replacing leftovers', () => {
+  it('writeBatchScript writes slurm_script 0700, owned by the job user, replacing leftovers', async () => {
     const spool = path.join(dir, 'spool');
     fs.mkdirSync(path.join(spool, 'job00042'), { recursive: true });
     fs.writeFileSync(path.join(spool, 'job00042', 'stale'), 'x');
     const uid = isRoot ? 65534 : (process.getuid?.() ?? 0);
     const gid = isRoot ? 65534 : (process.getgid?.() ?? 0);
-    const file = writeBatchScript(spool, 42, '#!/bin/sh\necho hi\n', uid, gid);
+    const file = await writeBatchScript(spool, 42, '#!/bin/sh\necho hi\n', uid, gid);
     assert.equal(file, path.join(spool, 'job00042', 'slurm_script'));
     assert.equal(read(file), '#!/bin/sh\necho hi\n');
     const st = fs.statSync(file);
@@ -203,9 +203,9 @@ describe('spool and tool discovery', () => {
     assert.equal(st.gid, gid);
     assert.equal(fs.statSync(path.dirname(file)).uid, uid);
     assert.equal(fs.existsSync(path.join(spool, 'job00042', 'stale')), false);
-    removeSpoolDir(spool, 42);
+    await removeSpoolDir(spool, 42);
     assert.equal(fs.existsSync(path.join(spool, 'job00042')), false);
-    removeSpoolDir(spool, 42);
+    await removeSpoolDir(spool, 42);
   });
 
   it('finds setpriv and env, or says null', () => {

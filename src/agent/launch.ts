@@ -158,42 +158,42 @@ export function jobSpoolDir(spoolDir: string, jobId: number): string {
  * Writes the batch script into a fresh spool directory owned by the job user and returns
  * its path. Throws on I/O errors (the runner turns them into a launch error).
  */
-export function writeBatchScript(spoolDir: string, jobId: number, script: string, uid: number, gid: number): string {
-  fs.mkdirSync(spoolDir, { recursive: true, mode: 0o755 });
+export async function writeBatchScript(spoolDir: string, jobId: number, script: string, uid: number, gid: number): Promise<string> {
+  // On the thread pool: directory operations can wait on the file system's journal (which
+  // the controller's fsyncs keep busy), and the agent serves every job from one thread.
+  const fsp = fs.promises;
+  await fsp.mkdir(spoolDir, { recursive: true, mode: 0o755 });
   const dir = jobSpoolDir(spoolDir, jobId);
   try {
-    fs.mkdirSync(dir, { mode: 0o700 });
+    await fsp.mkdir(dir, { mode: 0o700 });
   } catch (e) {
     // a leftover of an earlier run of this job (requeue, agent crash): start afresh
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { mode: 0o700 });
+    await fsp.rm(dir, { recursive: true, force: true });
+    await fsp.mkdir(dir, { mode: 0o700 });
   }
   const file = path.join(dir, 'slurm_script');
-  fs.writeFileSync(file, script, { mode: 0o700 });
-  fs.chmodSync(file, 0o700);
+  await fsp.writeFile(file, script, { mode: 0o700 });
+  await fsp.chmod(file, 0o700);
   const me = process.getuid?.() ?? 0;
   if (me === 0 && (uid !== 0 || gid !== 0)) {
-    fs.chownSync(dir, uid, gid);
-    fs.chownSync(file, uid, gid);
+    await fsp.chown(dir, uid, gid);
+    await fsp.chown(file, uid, gid);
   }
   return file;
 }
 
-/** Removes a job's spool directory; never throws. */
-export function removeSpoolDir(spoolDir: string, jobId: number): void {
+/** Removes a job's spool directory, off the event loop; never rejects. */
+export async function removeSpoolDir(spoolDir: string, jobId: number): Promise<void> {
   const dir = jobSpoolDir(spoolDir, jobId);
   try {
-    // The usual content is the one script: two syscalls, where a recursive removal walks
-    // the directory first (a measurable share of the agent's time per job in a burst).
-    fs.unlinkSync(path.join(dir, 'slurm_script'));
-    fs.rmdirSync(dir);
+    // The usual content is the one script: two calls, where a recursive removal walks the
+    // directory first.
+    await fs.promises.unlink(path.join(dir, 'slurm_script'));
+    await fs.promises.rmdir(dir);
   } catch {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-    } catch {
-      // best effort: a leftover spool directory is harmless and replaced on the next run
-    }
+    // best effort: a leftover spool directory is harmless and replaced on the next run
+    await fs.promises.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

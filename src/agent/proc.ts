@@ -151,8 +151,9 @@ export async function removeCgroupDir(path: string, real: boolean, beforeRetry: 
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 200)) {
     try {
-      if (real) fs.rmdirSync(path);
-      else fs.rmSync(path, { recursive: true, force: true });
+      // Off the event loop: an rmdir can wait on the kernel's cgroup lock or the journal.
+      if (real) await fs.promises.rmdir(path);
+      else await fs.promises.rm(path, { recursive: true, force: true });
       return true;
     } catch (err) {
       if (errCode(err) === 'ENOENT') return true;
