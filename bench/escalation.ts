@@ -74,12 +74,18 @@ const LEVELS_FILE = `# partition mem time\n${LADDER.map((l) => `${l.partition} $
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The CLI's launcher could not exec Node (node_modules being reinstalled): nothing ran, try again. */
+const NO_NODE = /exec: .*node: (not found|Too many levels of symbolic links)/;
+
 function sh(env: NodeJS.ProcessEnv, cwd: string, cmd: string, args: string[]): { out: string; ms: number } {
-  const t = performance.now();
-  const r = spawnSync(cmd, args, { env, cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-  return { out: r.stdout, ms };
+  for (let attempt = 1; ; attempt++) {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { env, cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = performance.now() - t;
+    if (r.status === 0) return { out: r.stdout, ms };
+    if (!NO_NODE.test(r.stderr) || attempt === 5) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+    spawnSync('sleep', [String(attempt)]);
+  }
 }
 
 interface Row {

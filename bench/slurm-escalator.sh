@@ -15,13 +15,28 @@
 # tasks whose next handler then waits with afterany on all of them. Exit-1 failures are not
 # retried. Every sbatch call is logged in STATEDIR/sbatch.log, each round in rounds.log.
 set -euo pipefail
+shopt -s inherit_errexit
 
 MAX_SPEC_LEN=${ESC_MAX_SPEC_LEN:-10000}
 BATCH_TASKS=${ESC_BATCH_TASKS:-500}
 
+# Client commands can fail for a moment (a busy controller, "Socket timed out"): a chain
+# whose handler dies is lost, so every call is tried a few times before giving up.
+retry() {
+  local try out
+  for try in 1 2 3 4 5; do
+    if out=$("$@"); then printf '%s\n' "$out"; return 0; fi
+    echo "$1 failed (try $try of 5)" >&2
+    sleep $((try * 2))
+  done
+  return 1
+}
+
 sb() {
+  local out
+  out=$(retry sbatch --parsable "$@")
   echo "sbatch $*" >> "$ESC_DIR/sbatch.log"
-  sbatch --parsable "$@" | cut -d';' -f1
+  echo "${out%%;*}"
 }
 
 rung() { # rung LEVEL FIELD(1=partition 2=mem 3=time)
@@ -99,7 +114,7 @@ handle() {
   ids=$(IFS=,; echo "$*")
   local esc="$ESC_DIR/escalate.$level" nr="$ESC_DIR/noretry.$level"
   # JobID|State|ExitCode: 806_1|OUT_OF_MEMORY|0:125, 806_3|FAILED|1:0, 806_4|CANCELLED by 0|0:0
-  sacct -j "$ids" -X -P -n --format=JobID,State,ExitCode | awk -F'|' -v esc="$esc" -v nr="$nr" '
+  retry sacct -j "$ids" -X -P -n --format=JobID,State,ExitCode | awk -F'|' -v esc="$esc" -v nr="$nr" '
     $1 ~ /_[0-9]+$/ {
       split($1, id, "_"); split($2, st, " "); split($3, ec, ":")
       if (st[1] == "COMPLETED") next
