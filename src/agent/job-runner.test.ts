@@ -496,7 +496,9 @@ describe('JobRunner with real processes and cgroups', { skip, concurrency: true 
     const fifo = path.join(dir, 'fifo.out');
     execFileSync('mkfifo', [fifo]);
     const j = start({ script: bash('echo never'), stdout: fifo, killWait: 5 });
-    await new Promise((r) => setTimeout(r, 100));
+    // The launcher is running (it has a pid) but blocks opening the FIFO.
+    for (const deadline = Date.now() + 10_000; j.runner.pid === null && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    assert.notEqual(j.runner.pid, null);
     assert.equal(j.runner.phase, 'starting');
     j.runner.terminate('cancel', 'batch');
     const { evidence, steps } = await j.report;

@@ -21,7 +21,8 @@ const wasteRow = (w: Waste): string[] =>
 
 export function chainMarkdown(c: Chain, detailed: boolean): string[] {
   const rs = rounds(c);
-  const out = [`## Chain: ${c.jobId} (${c.name}, user ${c.user}, policy ${c.policy})`, '', '### Escalation Rounds', ''];
+  const out = [`## Chain: ${c.jobId} (${c.name}, user ${c.user}, policy ${c.policy})`, '',
+    ...(c.start === null ? [] : [`**Start:** ${c.start}`, '']), '### Escalation Rounds', ''];
   out.push(...table(['Round', 'Job ID', 'Memory', 'Time', 'Tasks', 'Done', 'OOM', 'Timeout', 'Failed', 'Status'],
     rs.map((r) => [r.round, r.jobId, r.memory, r.time, r.tasks, r.done, r.oom, r.timeout, r.failed, r.status])));
   if (detailed) {
@@ -75,7 +76,7 @@ export function allJson(chains: readonly Chain[], detailed: boolean): string {
   const obj = (m: Map<string, Waste>): Record<string, Waste> => Object.fromEntries(m);
   return `${JSON.stringify({
     chains: chains.map((c) => ({
-      jobId: c.jobId, name: c.name, user: c.user, policy: c.policy,
+      jobId: c.jobId, name: c.name, user: c.user, policy: c.policy, start: c.start,
       rounds: rounds(c), summary: summary(c),
       notRetried: unsuccessful(c, 'not_retried').map(({ task, last }) => ({ task: task.id, ...last })),
       exhausted: unsuccessful(c, 'exhausted').map(({ task, last }) => ({ task: task.id, ...last })),

@@ -37,18 +37,20 @@ export interface Chain {
   readonly tasks: readonly TaskView[];
   /** Array tasks not started yet (still in the meta record). */
   readonly unstarted: number;
+  /** Why the chain started where it did (--escalate-start), or null. */
+  readonly start: string | null;
 }
 
 /** Group the jobs /v1/escalation returned into chains (one per job or array). */
 export function chainsOf(jobs: readonly Job[]): Chain[] {
-  const by = new Map<number, { name: string; user: string; policy: string; tasks: TaskView[]; unstarted: number }>();
+  const by = new Map<number, { name: string; user: string; policy: string; tasks: TaskView[]; unstarted: number; start: string | null }>();
   for (const j of jobs) {
     const esc = j.escalation;
     if (esc === undefined || esc === null) continue;
     const key = j.array?.jobId ?? j.id;
     let c = by.get(key);
     if (c === undefined) {
-      c = { name: j.req.name, user: j.user.name, policy: esc.policy.name, tasks: [], unstarted: 0 };
+      c = { name: j.req.name, user: j.user.name, policy: esc.policy.name, tasks: [], unstarted: 0, start: esc.startNote ?? null };
       by.set(key, c);
     }
     if (j.array !== null && j.array.taskId === null) {

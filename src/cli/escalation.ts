@@ -44,6 +44,7 @@ function statusText(c: Chain): string {
   const lines = [
     `Chain ${c.jobId} (${c.name}, policy ${c.policy}): ${s.tasks} tasks, ${s.completed} completed, ${s.notRetried} not retried, ` +
     `${s.exhausted} exhausted, ${s.active} active, ${s.escalations} escalations`,
+    ...(c.start === null ? [] : [`Start: ${c.start}`]),
     `${pad('TASK', 14)}${pad('STATE', 15)}${pad('LEVEL', 6)}${pad('ATTEMPT', 8)}${pad('RUNG', 18)}LAST`,
   ];
   if (c.unstarted > 0) lines.push(`${pad(`${c.jobId}_[...]`, 14)}${pad('PENDING', 15)}${pad(0, 6)}${pad(1, 8)}(${c.unstarted} tasks not started)`);

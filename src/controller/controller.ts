@@ -28,6 +28,7 @@ import { AgentClient } from './agent-client.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 import { DependencyEvaluator, checkDependency } from './dependencies.ts';
 import { afterRunEnd, resolveEscalation } from './escalation.ts';
+import { runClass } from './run-class.ts';
 import { escalationEnv } from '../core/escalation.ts';
 import { JobWatch } from './job-watch.ts';
 import { lateCompletion } from './requeue.ts';
@@ -150,7 +151,10 @@ export class Controller {
       await this.store.flush();
       throw new ControllerError(resolved.error);
     }
-    const esc = r.escalate ? resolveEscalation(this.cfg, r.escalate, resolved.req, resolved.reason) : null;
+    const esc = r.escalate ? resolveEscalation(this.cfg, r.escalate, resolved.req, resolved.reason, (q) => {
+      const cls = runClass(user.uid, q);
+      return cls === null ? [] : this.store.classHistory(cls);
+    }) : null;
     if (esc !== null && !esc.ok) {
       await this.store.flush();
       throw new ControllerError(esc.error);

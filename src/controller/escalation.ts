@@ -18,6 +18,8 @@ import { SlurmError } from '../api/wire.ts';
 import { checkLadder, fitPartition, memText, parsePolicy, rungAt, startPosition, timeText } from '../core/escalation-policy.ts';
 import type { PartitionFit, Position, Rung } from '../core/escalation-policy.ts';
 import { decideEnd, newEscalation } from '../core/escalation.ts';
+import { autoStartPosition } from '../core/escalation-start.ts';
+import type { PastRun } from '../core/escalation-start.ts';
 import type { EscalationState, Place, Placement } from '../core/escalation.ts';
 import { partitionNodes } from './submit.ts';
 import type { Controller } from './controller.ts';
@@ -61,8 +63,12 @@ export type EscalationSubmit =
   | { ok: true; req: JobRequest; reason: Reason; escalation: EscalationState }
   | { ok: false; error: ErrorBody };
 
-/** sbatch --escalate: resolve and check the policy, and put the request on its first rung. */
-export function resolveEscalation(cfg: RatchetConfig, e: EscalateRequest, req: JobRequest, reason: Reason): EscalationSubmit {
+/**
+ * sbatch --escalate: resolve and check the policy, and put the request on its first rung.
+ * `history` gives the earlier successful runs of the request's class (`--escalate-start=auto`).
+ */
+export function resolveEscalation(cfg: RatchetConfig, e: EscalateRequest, req: JobRequest, reason: Reason,
+  history: (req: JobRequest) => readonly PastRun[]): EscalationSubmit {
   const bad = (msg: string): EscalationSubmit => ({ ok: false, error: { error: SlurmError.Unknown, detail: [msg] } });
   const t = policyText(cfg, e);
   if ('error' in t) return bad(t.error);
@@ -70,7 +76,12 @@ export function resolveEscalation(cfg: RatchetConfig, e: EscalateRequest, req: J
   if (!parsed.ok) return bad(parsed.error);
   const policy = parsed.policy;
   let start: Position = { mem: 0, time: 0 };
-  if (e.start !== null) {
+  let autoNote: string | null = null;
+  if (e.start?.trim().toLowerCase() === 'auto') {
+    const a = autoStartPosition(policy, history(req));
+    start = a.pos;
+    autoNote = a.note;
+  } else if (e.start !== null) {
     const s = startPosition(policy, e.start);
     if (typeof s === 'string') return bad(s);
     start = s;
@@ -80,7 +91,7 @@ export function resolveEscalation(cfg: RatchetConfig, e: EscalateRequest, req: J
   const placed = placer(cfg)(rungAt(policy, start));
   if (placed === null) return bad(`escalation policy ${e.name}: the first rung fits no partition`);
   const r = rungAt(policy, start);
-  const note = e.start === null ? null : `started at ${memText(r.mem)}/${timeText(r.time)}: --escalate-start=${e.start}`;
+  const note = autoNote ?? (e.start === null ? null : `started at ${memText(r.mem)}/${timeText(r.time)}: --escalate-start=${e.start}`);
   return {
     ok: true,
     req: { ...req, partition: placed.partition, memPerNode: placed.mem, memPerCpu: null, timeLimit: placed.time },

@@ -20,6 +20,7 @@ import { isFinished } from '../core/job-state.ts';
 import { cachedJobTexts } from '../api/job-codec.ts';
 import type { JobTexts } from '../api/job-codec.ts';
 import { WalSync } from './wal-sync.ts';
+import { runClass } from './run-class.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -73,6 +74,12 @@ CREATE TABLE IF NOT EXISTS acct (
 CREATE INDEX IF NOT EXISTS acct_array ON acct(array_job_id);
 `;
 
+/**
+ * Added for `--escalate-start=auto`: the run's class (run-class.ts) and its measured peak
+ * memory in bytes, so the history of a class is one index range (classHistory).
+ */
+const ACCT_CLASS = 'CREATE INDEX IF NOT EXISTS acct_class ON acct(cls, state, end_time)';
+
 interface PendingWrite {
   job: Job;
   kind: string;
@@ -107,14 +114,22 @@ export class Store {
     if (!cols.some((c) => c.name === 'array_job_id')) this.db.exec('ALTER TABLE jobs ADD COLUMN array_job_id INTEGER');
     this.db.exec('CREATE INDEX IF NOT EXISTS jobs_array ON jobs(array_job_id)');
     this.db.exec(ACCT_SCHEMA);
+    const acctCols = this.db.prepare('PRAGMA table_info(acct)').all() as { name: string }[];
+    if (!acctCols.some((c) => c.name === 'cls')) this.db.exec('ALTER TABLE acct ADD COLUMN cls TEXT; ALTER TABLE acct ADD COLUMN peak INTEGER');
+    this.db.exec(ACCT_CLASS);
     this.upsert = this.db.prepare(`INSERT INTO jobs (id, uid, name, state, finished, submit_time, start_time, end_time, data, array_job_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, finished=excluded.finished, name=excluded.name,
         submit_time=excluded.submit_time, start_time=excluded.start_time, end_time=excluded.end_time, data=excluded.data,
         array_job_id=excluded.array_job_id`);
-    this.upsertAcct = this.db.prepare(`INSERT OR REPLACE INTO acct
-      (id, uid, name, state, submit_time, eligible_time, start_time, end_time, account, part, array_job_id, head, rest)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // A row rewritten without the script at hand (a finished job loaded at restart) keeps its class.
+    this.upsertAcct = this.db.prepare(`INSERT INTO acct
+      (id, uid, name, state, submit_time, eligible_time, start_time, end_time, account, part, array_job_id, head, rest, cls, peak)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO UPDATE SET uid=excluded.uid, name=excluded.name, state=excluded.state, submit_time=excluded.submit_time,
+        eligible_time=excluded.eligible_time, start_time=excluded.start_time, end_time=excluded.end_time, account=excluded.account,
+        part=excluded.part, array_job_id=excluded.array_job_id, head=excluded.head, rest=excluded.rest,
+        cls=coalesce(excluded.cls, acct.cls), peak=excluded.peak`);
     this.backfill();
     this.addEvent = this.db.prepare('INSERT INTO events (job_id, at, kind, data) VALUES (?, ?, ?, ?)');
     this.addScript = this.db.prepare('INSERT OR REPLACE INTO scripts (id, script) VALUES (?, ?)');
@@ -210,7 +225,7 @@ export class Store {
       job.submitTime, job.startTime, job.endTime, data, job.array?.jobId ?? null);
     const [head, rest] = cachedJobTexts(job);
     this.upsertAcct.run(job.id, job.user.uid, job.req.name, job.state, job.submitTime, job.eligibleTime, job.startTime, job.endTime,
-      job.req.account, job.req.partition, job.array?.jobId ?? null, head, rest);
+      job.req.account, job.req.partition, job.array?.jobId ?? null, head, rest, runClass(job.user.uid, job.req), peakBytes(job));
   }
 
   /** Rows written before the query columns existed: fill them from `data`, once. */
@@ -274,11 +289,29 @@ export class Store {
     return (this.db.prepare(sql).all(...args) as { data: string }[]).map((r) => parseJob(r.data));
   }
 
+  /**
+   * The most recent COMPLETED runs of a class with a measured peak (newest first, at most
+   * `limit`): peak MiB and elapsed seconds. One range of the acct_class index.
+   */
+  classHistory(cls: string, limit = 1000): { peakMib: number; elapsed: number }[] {
+    const rows = this.db.prepare(`SELECT peak, end_time - start_time AS ms FROM acct INDEXED BY acct_class
+      WHERE cls = ? AND state = 'COMPLETED' AND peak IS NOT NULL AND start_time IS NOT NULL ORDER BY end_time DESC LIMIT ?`)
+      .all(cls, limit) as { peak: number; ms: number }[];
+    return rows.map((r) => ({ peakMib: r.peak / 1024 ** 2, elapsed: Math.max(0, r.ms / 1000) }));
+  }
+
   close(): void {
     this.commitNow();
     this.db.close();
     this.walSync?.close();
   }
+}
+
+/** The run's measured peak: the job cgroup's high-water mark, else its largest step's. */
+function peakBytes(job: Job): number | null {
+  if (job.evidence?.peakMemBytes != null) return job.evidence.peakMemBytes;
+  const steps = job.steps.map((s) => s.maxRssBytes).filter((b): b is number => b !== null);
+  return steps.length === 0 ? null : Math.max(...steps);
 }
 
 /** A stored row image; rows written before a field existed get its neutral value. */

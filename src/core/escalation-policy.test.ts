@@ -96,5 +96,5 @@ test('--escalate-start: a level, or the nearest rung covering a size', () => {
   assert.deepEqual(startPosition(seed, '2G'), { mem: 1, time: 1 });
   assert.equal(startPosition(seed, '9'), '--escalate-start=9: the policy has levels 0-3');
   assert.equal(startPosition(seed, '20G'), "--escalate-start=20G: above the policy's largest rung (8G)");
-  assert.equal(startPosition(seed, 'big'), '--escalate-start=big: expected a level number or a memory size');
+  assert.equal(startPosition(seed, 'big'), '--escalate-start=big: expected a level number, a memory size or auto');
 });

@@ -44,6 +44,15 @@ export interface EscalationPolicy {
   readonly exitCodes: Readonly<Record<string, Action>>;
   /** Attempts allowed per cause beyond the first run; null = as many as the ladder has rungs. */
   readonly budgets: { readonly oom: number | null; readonly timeout: number | null; readonly infra: number };
+  /** `--escalate-start=auto`: the quantile of earlier peaks to cover, and the history it needs. */
+  readonly autoStart: AutoStart;
+}
+
+export interface AutoStart {
+  /** `start_quantile`, in (0, 1]; 0.95 = p95. */
+  readonly quantile: number;
+  /** `start_min_runs`: fewer successful earlier runs than this start at level 0. */
+  readonly minRuns: number;
 }
 
 /** Where a job stands: its index on the memory ladder and on the time ladder (equal for `levels`). */
@@ -68,7 +77,8 @@ const DEFAULT_INFRA_BUDGET = 3;
 /** Seed keys that matter only to its handler-job machinery: accepted, not used. */
 const SEED_ONLY = new Set(['max_array_spec_len', 'timeout', 'tracker', 'logging', 'checkpoint_dir', 'handler']);
 const TOP_KEYS = new Set(['levels', 'state_handling', 'max_level', 'memory', 'mem', 'time', 'partitions', 'partition',
-  'max_attempts', 'budgets', 'name', 'description']);
+  'max_attempts', 'budgets', 'name', 'description', 'start_quantile', 'start_min_runs']);
+const DEFAULT_AUTO_START: AutoStart = { quantile: 0.95, minRuns: 5 };
 
 class PolicyError extends Error {}
 
@@ -158,6 +168,21 @@ function budgets(v: unknown): EscalationPolicy['budgets'] {
   return b;
 }
 
+function autoStart(d: Record<string, unknown>): AutoStart {
+  let { quantile, minRuns } = DEFAULT_AUTO_START;
+  if (d.start_quantile !== undefined && d.start_quantile !== null) {
+    const t = scalar(d.start_quantile, 'start_quantile');
+    quantile = Number(t);
+    if (!(quantile > 0 && quantile <= 1)) fail('start_quantile', `expected a fraction in (0, 1] such as 0.95, got '${t}'`);
+  }
+  if (d.start_min_runs !== undefined && d.start_min_runs !== null) {
+    const t = scalar(d.start_min_runs, 'start_min_runs');
+    minRuns = Number(t);
+    if (!Number.isInteger(minRuns) || minRuns < 1 || minRuns > 100000) fail('start_min_runs', `expected a whole number of runs (1-100000), got '${t}'`);
+  }
+  return { quantile, minRuns };
+}
+
 function levelsForm(doc: Record<string, unknown>): Rung[] {
   const levels = doc.levels;
   if (!Array.isArray(levels) || levels.length === 0) return fail('levels', 'expected a non-empty list of {partition, mem, time}');
@@ -216,15 +241,16 @@ export function parsePolicy(text: string, name: string): PolicyResult {
     if (axes && d.levels !== undefined) fail('policy', 'give either levels: or memory:/time: ladders, not both');
     const { states, exitCodes } = stateHandling(d.state_handling);
     const b = budgets(d.max_attempts ?? d.budgets);
+    const auto = autoStart(d);
     if (!axes) {
       const levels = levelsForm(d);
-      return { ok: true, warnings, policy: { name, form: 'levels', levels, times: [], partitions: [], states, exitCodes, budgets: b } };
+      return { ok: true, warnings, policy: { name, form: 'levels', levels, times: [], partitions: [], states, exitCodes, budgets: b, autoStart: auto } };
     }
     const mems = ladder(d.memory ?? d.mem, 'memory', memOf);
     const times = ladder(d.time, 'time', timeOf);
     const partitions = partitionList(d.partitions ?? d.partition, 'partitions');
     const levels = mems.map((mem) => ({ mem, time: 0, partitions }));
-    return { ok: true, warnings, policy: { name, form: 'axes', levels, times, partitions, states, exitCodes, budgets: b } };
+    return { ok: true, warnings, policy: { name, form: 'axes', levels, times, partitions, states, exitCodes, budgets: b, autoStart: auto } };
   } catch (e) {
     if (e instanceof PolicyError) return { ok: false, error: `escalation policy ${name}: ${e.message}` };
     throw e;
@@ -301,7 +327,7 @@ export function startPosition(p: EscalationPolicy, spec: string): Position | str
     return p.form === 'levels' ? { mem: n, time: n } : { mem: n, time: 0 };
   }
   const mib = parseMemSpec(s);
-  if (mib === null || mib <= 0) return `--escalate-start=${s}: expected a level number or a memory size`;
+  if (mib === null || mib <= 0) return `--escalate-start=${s}: expected a level number, a memory size or auto`;
   const i = p.levels.findIndex((l) => l.mem >= mib);
   if (i < 0) return `--escalate-start=${s}: above the policy's largest rung (${memText((p.levels.at(-1) as Rung).mem)})`;
   return p.form === 'levels' ? { mem: i, time: i } : { mem: i, time: 0 };

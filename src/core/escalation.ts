@@ -39,10 +39,15 @@ export interface EscalationState {
   readonly outcome: 'active' | 'completed' | 'exhausted' | 'not_retried';
   /** Why it started where it did, or why it ended (shown by scontrol, sacct Comment, the report). */
   readonly note: string | null;
+  /** Why it started where it did (--escalate-start), kept when `note` says how it ended. */
+  readonly startNote?: string;
 }
 
 export function newEscalation(policy: EscalationPolicy, start: Position, note: string | null): EscalationState {
-  return { policy, start, pos: start, used: { oom: 0, timeout: 0, infra: 0 }, attempts: [], outcome: 'active', note };
+  return {
+    policy, start, pos: start, used: { oom: 0, timeout: 0, infra: 0 }, attempts: [], outcome: 'active', note,
+    ...(note === null ? {} : { startNote: note }),
+  };
 }
 
 /** A rung made concrete for a job: the partition chosen and the limits as the controller rounds them. */

@@ -192,3 +192,48 @@ test('acceptance 2: afterok waits for the successful attempt, afternotok for exh
   const acct = await c.sh(`sacct -D -X -P -n -j ${k} --format=State,Timelimit`);
   assert.equal(acct.stdout, 'TIMEOUT|00:00:02\nCOMPLETED|00:00:04\n');
 });
+
+const eat = (mib: number, exit = 0): string => `#!/bin/bash
+python3 -c '
+a = bytearray(${mib} * 1024 * 1024)
+for i in range(0, len(a), 4096):
+    a[i] = 1
+'
+exit ${exit}
+`;
+
+test('--escalate-start=auto: the rung covering the quantile of earlier successful peaks of the class', { timeout: 120_000 }, async () => {
+  writeFileSync(join(c.work, 'p60.yaml'), `${(await c.sh('cat ladder.yaml')).stdout}start_quantile: 0.6\n`);
+  // No history yet: level 0, and why.
+  const fresh = await c.submit('--escalate=ladder.yaml --escalate-start=auto -J memclass -o /dev/null --wrap true');
+  assert.match(await c.show(fresh), /\n {3}EscalationStart=started at level 0: 0 earlier runs, need 5\n/);
+  assert.equal(await c.waitDone(fresh), 'COMPLETED');
+  // The class's history: memclass runs with known peaks (4 x 150M, 1 x 350M, plus the one
+  // above); a FAILED run's bigger peak and another name's runs do not count.
+  for (const [mib, exit] of [[150, 0], [350, 0], [450, 1], [450, 0]] as const) writeFileSync(join(c.work, `eat${mib}-${exit}.sh`), eat(mib, exit));
+  const hist = [];
+  for (const [f, name] of [['eat150-0', 'memclass'], ['eat150-0', 'memclass'], ['eat150-0', 'memclass'], ['eat350-0', 'memclass'],
+    ['eat450-1', 'memclass'], ['eat450-0', 'other']] as const) {
+    hist.push(await c.submit(`--mem=600M -J ${name} -o /dev/null ${f}.sh`));
+  }
+  for (const id of hist) await c.waitDone(id);
+  const peaks = (await c.sh(`sacct -X -P -n -j ${hist.join(',')} --format=JobName,State,MaxRSS`)).stdout;
+  assert.equal((peaks.match(/^memclass\|COMPLETED\|/gm) ?? []).length, 4, peaks);
+  // p95 of 5 runs (true, 3 x 150M, 350M) is the 350M run: the 400M rung (level 2).
+  const p95 = await c.submit('--escalate=ladder.yaml --escalate-start=auto -J memclass -o /dev/null eat350-0.sh');
+  const s = await c.show(p95);
+  assert.match(s, /\n {3}EscalationStart=started at level 2 \(400M\/00:00:06\): p95 of 5 runs = 3\d\dM peak, 00:00:0\d elapsed\n/);
+  assert.match(s, /Escalation=ladder\.yaml Level=2\/3 Attempt=1 Rung=400M\/00:00:06/);
+  assert.equal(await c.waitDone(p95), 'COMPLETED');
+  assert.equal((await c.sh(`sacct -D -X -P -n -j ${p95} --format=State,ReqMem,Partition`)).stdout, 'COMPLETED|400M|week\n');
+  // p60 of the same class (now 6 runs) is a 150M run: the 300M rung. Said in status and report too.
+  const p60 = await c.submit('--escalate=p60.yaml --escalate-start=auto -J memclass -o /dev/null eat150-0.sh');
+  const note = /EscalationStart=(.*)\n/.exec(await c.show(p60))?.[1] ?? '';
+  assert.match(note, /^started at level 1 \(300M\/00:00:04\): p60 of 6 runs = 1\d\dM peak, 00:00:0\d elapsed$/);
+  assert.equal(await c.waitDone(p60), 'COMPLETED');
+  assert.ok((await c.sh(`ratchet escalation status ${p60}`)).stdout.includes(`\nStart: ${note}\n`));
+  assert.ok((await c.sh(`ratchet escalation report ${p60}`)).stdout.includes(`\n**Start:** ${note}\n`));
+  // Bad values are refused with the policy's wording.
+  const bad = await c.sh('sbatch --escalate=ladder.yaml --escalate-start=autox --wrap true');
+  assert.deepEqual([bad.code, bad.stderr], [1, 'sbatch: error: --escalate-start=autox: expected a level number, a memory size or auto\n']);
+});

@@ -112,7 +112,10 @@ export function scontrolJobLines(job: JobView, now: number, opts: ScontrolJobOpt
   );
   if (req.comment !== null) lines.push(`Comment=${req.comment} `);
   // Ratchet's escalation chain (sbatch --escalate): policy, level, attempt, rung, outcome.
-  if (job.escalation !== undefined && job.escalation !== null) lines.push(escalationLine(job.escalation));
+  if (job.escalation !== undefined && job.escalation !== null) {
+    lines.push(escalationLine(job.escalation));
+    if (job.escalation.startNote !== undefined) lines.push(`EscalationStart=${job.escalation.startNote}`);
+  }
   lines.push(
     `StdErr=${scontrolPath(req.stderr ?? stdoutPattern(job), job)}`,
     `StdIn=${scontrolPath(req.stdin === '' ? '/dev/null' : req.stdin, job)}`,
