@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cachedJobTexts, compactJobsBody, decodeJobs, jobTexts } from './job-codec.ts';
+import { CompactLineReader, cachedJobTexts, compactJobLines, compactJobsBody, decodeJobs, jobTexts } from './job-codec.ts';
 import type { CompactJobs } from './job-codec.ts';
 import { at, batchStep, dependencyOf, makeJob } from '../cli/format/job-fixture.ts';
 import { asJobId } from '../core/job.ts';
@@ -37,4 +37,27 @@ test('decoded jobs are the jobs without env, script and evidence; heads are shar
   assert.equal(back?.req, again?.req, 'jobs with one head share its objects');
   assert.equal(third?.req.name, 'other');
   assert.equal(cachedJobTexts(job), cachedJobTexts(job), 'cached');
+});
+
+test('the streamed form: meta line, each head once before its first job, jobs in order, chunked', async () => {
+  const jobs = Array.from({ length: 4500 }, (_, i) => makeJob({ id: i + 1, req: { name: i % 1000 === 999 ? 'odd' : 'same' } }));
+  const chunks: string[] = [];
+  for await (const c of compactJobLines(7, false, jobs.map(jobTexts))) chunks.push(c);
+  assert.ok(chunks.length >= 3, 'more than one chunk for thousands of jobs');
+  const lines = chunks.join('').split('\n');
+  assert.equal(lines.at(-1), '', 'every line ends with a newline');
+  assert.equal(lines.filter((l) => l.startsWith('{"h":')).length, 2, 'one line per distinct head');
+  const reader = new CompactLineReader();
+  const back: Job[] = [];
+  // Lines may arrive split anywhere: the reader only ever sees whole lines.
+  for (const l of lines) {
+    const j = reader.line(l);
+    if (j !== null) back.push(j);
+  }
+  assert.equal(reader.now, 7);
+  assert.equal(reader.arrays, false);
+  assert.deepEqual(back.map((j) => j.id), jobs.map((j) => j.id));
+  assert.deepEqual(back.map((j) => j.req.name), jobs.map((j) => j.req.name));
+  assert.equal(back[0]?.req, back[1]?.req, 'jobs with one head share its objects');
+  assert.throws(() => new CompactLineReader().line('[3,[]]'), /bad head index 3/);
 });

@@ -160,12 +160,8 @@ export function decodeJobs(r: CompactJobs): Job[] {
   return r.jobs.map(decode);
 }
 
-/**
- * One entry of a bulk response at a time (heads decoded once), for readers that process
- * 100k jobs in slices so the decoded objects of one slice die young instead of all
- * surviving to the end.
- */
-export function jobDecoder(r: CompactJobs): (entry: CompactJobs['jobs'][number]) => Job {
+/** One entry of a bulk response at a time, heads decoded once. */
+function jobDecoder(r: CompactJobs): (entry: CompactJobs['jobs'][number]) => Job {
   const heads: Head[] = r.heads.map((h) => ({ req: decReq(h[0] as T), user: decUser(h[1] as T) }));
   return ([i, rest]) => {
     const h = heads[i];
@@ -174,7 +170,59 @@ export function jobDecoder(r: CompactJobs): (entry: CompactJobs['jobs'][number])
   };
 }
 
-/** The (array job id, task id) an entry sorts by, read without decoding it (rest[0] id, rest[25] array). */
-export function entryArrayKey(entry: CompactJobs['jobs'][number]): Pick<Job, 'id' | 'array'> {
-  return { id: asJobId(entry[1][0] as number), array: (entry[1][25] ?? null) as Job['array'] };
+
+// ---- the streamed form (fmt=l) -----------------------------------------------------------
+// Newline-delimited: first `{"now":N,"arrays":B}` (B: some record may belong to an array,
+// so the reader must order before printing), then `{"h":HEAD}` each time a new head
+// appears (heads are numbered in order of appearance) and `[headIndex,REST]` per job.
+// A reader parses, decodes and prints one line at a time as the answer arrives, so a 100k
+// answer is never held parsed, and the writer's work overlaps the reader's.
+
+const LINES_PER_CHUNK = 2000;
+
+/** The streamed form of `rows`, in chunks, yielding to the event loop between them. */
+export async function* compactJobLines(now: number, arrays: boolean, rows: Iterable<JobTexts>): AsyncGenerator<string> {
+  yield `${JSON.stringify({ now, arrays })}\n`;
+  const index = new Map<string, number>();
+  let out: string[] = [];
+  for (const [head, rest] of rows) {
+    let i = index.get(head);
+    if (i === undefined) {
+      i = index.size;
+      index.set(head, i);
+      out.push(`{"h":${head}}`);
+    }
+    out.push(`[${i},${rest}]`);
+    if (out.length >= LINES_PER_CHUNK) {
+      yield `${out.join('\n')}\n`;
+      out = [];
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (out.length > 0) yield `${out.join('\n')}\n`;
+}
+
+/** Reads the streamed form line by line: the jobs decoded, the answer's time and array flag. */
+export class CompactLineReader {
+  now = 0;
+  arrays = true;
+  private readonly heads: Head[] = [];
+
+  /** The job a line carries, or null for the other lines. */
+  line(text: string): Job | null {
+    if (text === '') return null;
+    const v = JSON.parse(text) as unknown;
+    if (Array.isArray(v)) {
+      const h = this.heads[v[0] as number];
+      if (h === undefined) throw new Error(`bad head index ${String(v[0])}`);
+      return decodeRest(v[1] as T, h);
+    }
+    const o = v as { h?: T; now?: number; arrays?: boolean };
+    if (o.h !== undefined) this.heads.push({ req: decReq(o.h[0] as T), user: decUser(o.h[1] as T) });
+    else {
+      this.now = o.now ?? 0;
+      this.arrays = o.arrays ?? true;
+    }
+    return null;
+  }
 }

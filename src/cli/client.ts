@@ -3,7 +3,7 @@
 
 import { loadConfigFile } from '../api/config-file.ts';
 import type { RatchetConfig } from '../core/config-model.ts';
-import { callLite } from '../lib/http-lite.ts';
+import { callLite, streamLite } from '../lib/http-lite.ts';
 import { HttpError } from '../lib/http-error.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { authHeaders } from '../lib/auth-header.ts';
@@ -59,6 +59,40 @@ export async function request<T>(prog: string, path: string, body?: unknown): Pr
 export async function requestJobs(prog: string, path: string): Promise<{ now: number; jobs: Job[] }> {
   const r = await requestCompact(prog, path);
   return { now: r.now, jobs: decodeJobs(r) };
+}
+
+/**
+ * A bulk query in the streamed form (fmt=l, api/job-codec.ts): each line to `onLine` as it
+ * arrives; errors as request's and requestJobs' are.
+ */
+export async function requestLines(prog: string, path: string, onLine: (line: string) => void): Promise<void> {
+  const cfg = config(prog);
+  const full = `${path}${path.includes('?') ? '&' : '?'}fmt=l`;
+  let headers: Record<string, string>;
+  try {
+    headers = await authHeaders(cfg, 'GET', full);
+  } catch (e) {
+    throw new CliError([`${prog}: error: Munge encode failed: ${(e as Error).message}`, `${prog}: error: authentication: Socket communication error`], 1);
+  }
+  // A failure of the caller's own line handling is the caller's, not the transport's.
+  let own: { e: unknown } | null = null;
+  const guarded = (line: string): void => {
+    try {
+      onLine(line);
+    } catch (e) {
+      own = { e };
+      throw e;
+    }
+  };
+  try {
+    await streamLite(cfg.controlHost, cfg.controlPort, full, guarded, { headers, timeoutMs: 60_000 });
+  } catch (e) {
+    if (own !== null) throw (own as { e: unknown }).e;
+    const body = errorBody(e);
+    if (body !== null) throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
+    if (e instanceof HttpError) throw e;
+    throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
+  }
 }
 
 /** requestJobs, left in the compact form for callers that decode as they go. */

@@ -2,14 +2,15 @@
 // time window and user defaults in sacct-args.ts, the selection in api/acct-query.ts
 // (applied by the controller), formats in src/cli/format/sacct-*.ts.
 
-import { parseJobSpec, sacctOrder, sacctOrderBy, selectBySpecs } from './format/array-view.ts';
-import { entryArrayKey, jobDecoder } from '../api/job-codec.ts';
+import { parseJobSpec, sacctOrder, selectBySpecs } from './format/array-view.ts';
+import { CompactLineReader } from '../api/job-codec.ts';
+import type { Job } from '../core/job.ts';
 import { acctQueryParams } from '../api/acct-query.ts';
 import { sacctArgs } from './sacct-args.ts';
 import { buildSacctRows } from './format/sacct-rows.ts';
 import { renderSacct } from './format/sacct-format.ts';
 import { resolveSacctFields, sacctHelpFields } from './format/sacct-fields.ts';
-import { CliError, config, requestCompact, runCli } from './client.ts';
+import { CliError, config, requestLines, runCli } from './client.ts';
 import { has, last, parseOpts } from './opts.ts';
 import type { Opt } from './opts.ts';
 import { existingUid } from '../lib/users.ts';
@@ -64,26 +65,38 @@ export async function main(argv: string[]): Promise<void> {
       throw new CliError(['sacct: error: Unknown arguments:', ...p.operands.map((o) => `sacct: error:  ${o}`)], 1);
     }
     const { query, units } = parsed.args;
-    const r = await requestCompact('sacct', `/v1/acct?${acctQueryParams(query)}`);
     // `-j J_I`: the controller matched the array; keep the tasks named.
     const specs = (p.values.get('jobs') ?? []).flatMap((v) => v.split(/,(?![^[]*\])/))
       .map((a) => parseJobSpec(a.split('.')[0] ?? '')).filter((x) => x !== null);
-    const decode = jobDecoder(r);
     const parsable = has(p, 'parsable2') ? 'no-ending' : has(p, 'parsable') ? 'ending' : 'none';
     const render = { fields: fields.fields, parsable, delimiter: last(p, 'delimiter'), cluster: config('sacct').clusterName, units } as const;
     const rowOpts = { allocations: has(p, 'allocations'), duplicates: query.duplicates };
-    if (specs.some((x) => x.tasks !== null)) {
-      const jobs = sacctOrder(selectBySpecs(r.jobs.map(decode), specs));
-      process.stdout.write(renderSacct(buildSacctRows(jobs, rowOpts, r.now), { ...render, header: !has(p, 'noheader') }));
-      return 0;
-    }
-    // Ordered undecoded, then decoded, turned into rows and rendered a slice at a time: over
-    // 100k jobs the objects of a slice die young rather than all living to the end.
-    const entries = sacctOrderBy(r.jobs, entryArrayKey);
     const out: string[] = [];
-    for (let i = 0; i === 0 || i < entries.length; i += SLICE) {
-      const jobs = entries.slice(i, i + SLICE).map(decode);
-      out.push(renderSacct(buildSacctRows(jobs, rowOpts, r.now), { ...render, header: i === 0 && !has(p, 'noheader') }));
+    let header = !has(p, 'noheader');
+    const flush = (jobs: readonly Job[], now: number): void => {
+      out.push(renderSacct(buildSacctRows(jobs, rowOpts, now), { ...render, header }));
+      header = false;
+    };
+    // The answer streams in (api/job-codec.ts, fmt=l): without arrays it is already in
+    // sacct's order (by id), so jobs are decoded, turned into rows and rendered a slice at a
+    // time as they arrive; with arrays (or `-j J_I`) they are kept and ordered first.
+    const reader = new CompactLineReader();
+    const keep = specs.some((x) => x.tasks !== null);
+    let slice: Job[] = [];
+    await requestLines('sacct', `/v1/acct?${acctQueryParams(query)}`, (line) => {
+      const job = reader.line(line);
+      if (job === null) return;
+      slice.push(job);
+      if (!keep && !reader.arrays && slice.length >= SLICE) {
+        flush(slice, reader.now);
+        slice = [];
+      }
+    });
+    if (keep || reader.arrays) {
+      const jobs = sacctOrder(keep ? selectBySpecs(slice, specs) : slice);
+      for (let i = 0; i === 0 || i < jobs.length; i += SLICE) flush(jobs.slice(i, i + SLICE), reader.now);
+    } else {
+      flush(slice, reader.now);
     }
     process.stdout.write(out.join(''));
     return 0;

@@ -10,8 +10,8 @@
 import type { Job } from '../core/job.ts';
 import type { AcctQuery } from '../api/acct-query.ts';
 import { acctMatches } from '../api/acct-query.ts';
-import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
-import { RawJson } from '../lib/http.ts';
+import { cachedJobTexts, compactJobLines, compactJobsBody } from '../api/job-codec.ts';
+import { RawJson, RawStream } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
 import { acctWhere } from './acct-sql.ts';
 
@@ -40,4 +40,16 @@ export async function accountingCompact(ctl: Controller, asked: AcctQuery, onlyU
   if (sql === null) return new RawJson(compactJobsBody(ctl.clock(), accountingJobs(ctl, asked, onlyUid).map(cachedJobTexts)));
   await ctl.store.flush();
   return new RawJson(compactJobsBody(ctl.clock(), ctl.store.acctTexts(sql.where, sql.args)));
+}
+
+/** The streamed form (fmt=l): rows sent as SQLite reads them, the reader told whether to reorder. */
+export async function accountingLines(ctl: Controller, asked: AcctQuery, onlyUid: number | null): Promise<RawStream> {
+  const sql = acctWhere(narrow(asked, onlyUid));
+  if (sql === null) {
+    const jobs = accountingJobs(ctl, asked, onlyUid);
+    return new RawStream(compactJobLines(ctl.clock(), jobs.some((j) => j.array !== null), jobs.map(cachedJobTexts)));
+  }
+  await ctl.store.flush();
+  const arrays = ctl.store.acctHasArrays(sql.where, sql.args);
+  return new RawStream(compactJobLines(ctl.clock(), arrays, ctl.store.acctRows(sql.where, sql.args)));
 }

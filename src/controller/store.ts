@@ -237,6 +237,21 @@ export class Store {
     this.db.exec('COMMIT');
   }
 
+  /**
+   * acctTexts read lazily, for an answer streamed while it is read (SQLite lets the store
+   * commit while this is open; a row changed meanwhile may show its new image).
+   */
+  acctRows(where: string, args: readonly (number | string)[]): Iterable<JobTexts> {
+    const st = this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`);
+    st.setReturnArrays(true);
+    return st.iterate(...args) as unknown as Iterable<JobTexts>;
+  }
+
+  /** Whether any row the WHERE selects belongs to a job array (the answer then needs sacct's array order). */
+  acctHasArrays(where: string, args: readonly (number | string)[]): boolean {
+    return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM acct WHERE (${where}) AND array_job_id IS NOT NULL) AS x`).get(...args)?.x === 1;
+  }
+
   /** Compact texts (api/job-codec.ts) of the accounting rows a caller-built WHERE selects, by id. */
   acctTexts(where: string, args: readonly (number | string)[]): JobTexts[] {
     const st = this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`);

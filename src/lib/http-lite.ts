@@ -3,6 +3,7 @@
 // dominate every sbatch/squeue call; a CLI needs one request with `Connection: close`.
 
 import net from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { HttpError } from './http-error.ts';
 
 export interface LiteOptions {
@@ -64,4 +65,87 @@ function dechunk(b: Buffer): Buffer {
     i = eol + 2 + size + 2;
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * GET a streamed answer (newline-delimited) and hand each line to `onLine` as it arrives.
+ * Asked as HTTP/1.0 so the server sends the body plain, up to its close, with no chunk
+ * framing to undo. A non-2xx answer is read whole and thrown as HttpError; an exception
+ * from `onLine` ends the call with it.
+ */
+export function streamLite(host: string, port: number, path: string, onLine: (line: string) => void, opts: LiteOptions = {}): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const head = [`GET ${path} HTTP/1.0`, `Host: ${host}:${port}`, ...Object.entries(opts.headers ?? {}).map(([k, v]) => `${k}: ${v}`)];
+    const sock = net.connect({ host, port });
+    sock.setTimeout(opts.timeoutMs ?? 10_000, () => sock.destroy(new Error('timeout')));
+    sock.on('connect', () => sock.write(`${head.join('\r\n')}\r\n\r\n`));
+    let pre: Buffer | null = Buffer.alloc(0);
+    let status = 0;
+    let chunked = false;
+    const held: Buffer[] = [];
+    const decoder = new StringDecoder('utf8');
+    let partial = '';
+    let failed = false;
+    const lines = (text: string): void => {
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      for (const l of parts) onLine(l);
+    };
+    const body = (b: Buffer): void => {
+      if (status >= 200 && status < 300 && !chunked) lines(decoder.write(b));
+      else held.push(b);
+    };
+    sock.on('data', (c: Buffer) => {
+      if (failed) return;
+      try {
+        if (pre === null) {
+          body(c);
+          return;
+        }
+        pre = Buffer.concat([pre, c]);
+        const split = pre.indexOf('\r\n\r\n');
+        if (split < 0) return;
+        const headText = pre.subarray(0, split).toString('latin1');
+        status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headText)?.[1] ?? 0);
+        chunked = /\r\ntransfer-encoding:\s*chunked/i.test(headText);
+        const rest = pre.subarray(split + 4);
+        pre = null;
+        body(rest);
+      } catch (e) {
+        failed = true;
+        sock.destroy();
+        reject(e);
+      }
+    });
+    sock.on('error', (e) => {
+      if (!failed) reject(e);
+      failed = true;
+    });
+    sock.on('close', () => {
+      if (failed) return;
+      if (pre !== null) {
+        reject(new Error('connection closed without a response'));
+        return;
+      }
+      try {
+        if (status < 200 || status >= 300) {
+          const raw = Buffer.concat(held);
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse((chunked ? dechunk(raw) : raw).toString('utf8'));
+          } catch {
+            parsed = { error: 'Unexpected message received' };
+          }
+          reject(new HttpError(status || 500, parsed));
+          return;
+        }
+        if (chunked) lines(dechunk(Buffer.concat(held)).toString('utf8'));
+        else lines(decoder.end());
+        if (partial !== '') onLine(partial);
+        resolve();
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
 }

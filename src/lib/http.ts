@@ -73,11 +73,42 @@ export class Router {
         method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, params: m.params,
         headers: req.headers, body, raw: req,
       });
+      if (out instanceof RawStream) {
+        await stream(res, out);
+        return;
+      }
       send(res, 200, out ?? {});
     } catch (e) {
       if (e instanceof HttpError) send(res, e.status, e.body);
       else send(res, 500, { error: 'Unspecified error', detail: [String(e instanceof Error ? e.message : e)] });
     }
+  }
+}
+
+/**
+ * A handler result sent as it is produced (bulk answers): text chunks, newline-delimited
+ * JSON. No length is known up front, so an HTTP/1.1 client gets it chunked and an HTTP/1.0
+ * one (the CLI) gets it up to the connection's close.
+ */
+export class RawStream {
+  readonly chunks: AsyncIterable<string>;
+
+  constructor(chunks: AsyncIterable<string>) {
+    this.chunks = chunks;
+  }
+}
+
+async function stream(res: ServerResponse, body: RawStream): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  try {
+    for await (const chunk of body.chunks) {
+      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (res.destroyed) return;
+    }
+    res.end();
+  } catch {
+    // headers are gone: all a failure can do now is cut the answer short
+    res.destroy();
   }
 }
 

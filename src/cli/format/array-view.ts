@@ -67,14 +67,10 @@ export function expandArrays(jobs: readonly Job[]): Job[] {
 
 /** sacct's order: by job id, the tasks of an array together by task id, its unstarted tasks last. */
 export function sacctOrder(jobs: readonly Job[]): Job[] {
-  return sacctOrderBy(jobs, (j) => j);
-}
-
-/** sacctOrder over anything that can tell its job id and array (compact entries, undecoded). */
-export function sacctOrderBy<X>(xs: readonly X[], of: (x: X) => Pick<Job, 'id' | 'array'>): X[] {
-  const key = (x: X): [number, number] => {
-    const j = of(x);
-    return [j.array?.jobId ?? j.id, j.array === null ? -1 : (j.array.taskId ?? Infinity)];
-  };
-  return xs.map((x) => ({ x, k: key(x) })).sort((a, b) => a.k[0] - b.k[0] || a.k[1] - b.k[1]).map((e) => e.x);
+  const key = (j: Job): [number, number] => [j.array?.jobId ?? j.id, j.array === null ? -1 : (j.array.taskId ?? Infinity)];
+  return [...jobs].sort((a, b) => {
+    const [ai, at] = key(a);
+    const [bi, bt] = key(b);
+    return ai - bi || at - bt;
+  });
 }
