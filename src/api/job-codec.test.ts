@@ -61,3 +61,16 @@ test('the streamed form: meta line, each head once before its first job, jobs in
   assert.equal(back[0]?.req, back[1]?.req, 'jobs with one head share its objects');
   assert.throws(() => new CompactLineReader().line('[3,[]]'), /bad head index 3/);
 });
+
+test('a step usage stored as an object (rows written before it travelled as an array) still decodes', () => {
+  const usage = { maxVmBytes: 8192, pages: 2, readBytes: 10, writeBytes: null, cpuFreqMHz: 2445 };
+  const job = makeJob({ id: 9, steps: [batchStep({ start: at('05:00:01'), end: at('05:00:09'), usage })] });
+  const [head, rest] = jobTexts(job);
+  assert.ok(rest.includes('[8192,2,10,null,2445]'), 'sent as an array');
+  const old = rest.replace('[8192,2,10,null,2445]', JSON.stringify(usage));
+  const reader = new CompactLineReader();
+  reader.line('{"now":1,"arrays":false}');
+  reader.line(`{"h":${head}}`);
+  assert.deepEqual(reader.line(`[0,${old}]`)?.steps[0]?.usage, usage);
+  assert.deepEqual(reader.line(`[0,${rest}]`)?.steps[0]?.usage, usage);
+});

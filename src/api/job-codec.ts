@@ -49,17 +49,31 @@ function decReq(a: T): JobRequest {
 const encUser = (u: UserIdentity): T => [u.name, u.uid, u.gid, u.group];
 const decUser = (a: T): UserIdentity => ({ name: a[0] as string, uid: a[1] as number, gid: a[2] as number, group: a[3] as string });
 
+/** A step's usage as an array (its keys would be most of a finished job's text). */
+const encUsage = (u: StepUsage | undefined): T | null => (u === undefined ? null : [u.maxVmBytes, u.pages, u.readBytes, u.writeBytes, u.cpuFreqMHz]);
+
+/** Rows stored before usage travelled as an array carry it as an object. */
+function decUsage(v: unknown): StepUsage | null {
+  if (Array.isArray(v)) {
+    const n = (i: number): number | null => (typeof v[i] === 'number' ? v[i] as number : null);
+    return { maxVmBytes: n(0), pages: n(1), readBytes: n(2), writeBytes: n(3), cpuFreqMHz: n(4) };
+  }
+  return v !== null && typeof v === 'object' ? v as StepUsage : null;
+}
+
 function encStep(s: StepRecord): T {
   return [s.id, s.name, s.state, encExit(s.exitCode), s.start, s.end, s.maxRssBytes, s.cpus, s.nodeList, s.userCpu, s.systemCpu,
-    s.usage ?? null];
+    encUsage(s.usage)];
 }
+
+const withUsage = (u: StepUsage | null): { usage?: StepUsage } => (u === null ? {} : { usage: u });
 
 function decStep(a: T): StepRecord {
   return {
     id: a[0] as StepRecord['id'], name: a[1] as string, state: a[2] as StepRecord['state'], exitCode: decExit(a[3] as T),
     start: a[4] as number, end: a[5] as number | null, maxRssBytes: a[6] as number | null, cpus: a[7] as number,
     nodeList: a[8] as string[], userCpu: a[9] as number, systemCpu: a[10] as number,
-    ...(a[11] !== null && typeof a[11] === 'object' ? { usage: a[11] as StepUsage } : {}),
+    ...withUsage(decUsage(a[11])),
   };
 }
 

@@ -98,11 +98,24 @@ export class RawStream {
   }
 }
 
+/** Until the socket takes more, or is gone; the listener not used is removed again. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 async function stream(res: ServerResponse, body: RawStream): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   try {
     for await (const chunk of body.chunks) {
-      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!res.write(chunk)) await drained(res);
       if (res.destroyed) return;
     }
     res.end();
