@@ -57,6 +57,8 @@ export const TRANSITION_ERROR: Record<TransitionError, SlurmError> = {
 
 export class Controller {
   readonly jobs = new Map<number, Job>();
+  /** Counts job changes, so the scheduler's tick can tell that nothing changed. */
+  gen = 0;
   readonly nodes: NodeRegistry;
   readonly store: Store;
   readonly agents: AgentClient;
@@ -120,6 +122,7 @@ export class Controller {
 
   /** Put a changed or new record in place (array splits) and queue it with its event. */
   replace(job: Job, kind: string, at: number, data: unknown, script = false): void {
+    this.gen++;
     this.jobs.set(job.id, job);
     this.store.write(job, kind, at, data, script);
     this.deps.touch();
@@ -133,6 +136,7 @@ export class Controller {
     const r = applyEvent(before, ev);
     if (!r.ok) return r;
     if (r.job !== before) {
+      this.gen++;
       if (ev.kind !== 'pending_reason') this.deps.touch();
       this.jobs.set(id, r.job);
       this.store.write(r.job, ev.kind, ev.at, eventData(ev));
@@ -305,7 +309,7 @@ export class Controller {
     }
     deadlineSweep(this, now);
     failJobsOfNodes(this, this.nodes.checkTimeouts(now));
-    this.sched.request();
+    this.sched.tick(now);
   }
 }
 

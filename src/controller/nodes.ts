@@ -92,6 +92,13 @@ export class NodeRegistry {
     return gone;
   }
 
+  /** Which nodes can take work, as one string: the scheduler's tick compares it. */
+  signature(): string {
+    let s = '';
+    for (const e of this.nodes.values()) s += this.usable(e.cfg.name) ? '1' : '0';
+    return s;
+  }
+
   usable(name: string): boolean {
     const e = this.nodes.get(name);
     return e !== undefined && e.registered && !e.down && e.drain === null;

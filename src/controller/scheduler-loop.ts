@@ -21,6 +21,9 @@ const STICKY: ReadonlySet<Reason> = new Set<Reason>([
   'Dependency', 'DependencyNeverSatisfied', 'BeginTime',
 ]);
 
+/** The longest the tick goes without a full pass, whatever it knows. */
+const SAFETY_MS = 5000;
+
 export class SchedulerLoop {
   private pending = false;
   /** Requests that act on several jobs (scancel 1 2 3) run with passes deferred. */
@@ -28,6 +31,16 @@ export class SchedulerLoop {
   private wanted = false;
 
   private readonly ctl: Controller;
+  // What the 1 s tick needs to know to skip a pass that could not change anything (with
+  // 100k pending jobs a pass costs ~0.1 s): whether anything was asked for or changed since
+  // the last pass, when its earliest time gate opens, whether a dependency could be met by
+  // time alone; and a full pass at least every SAFETY_MS whatever happens.
+  private dirty = true;
+  private lastGen = -1;
+  private lastNodes = '';
+  private lastFullAt = 0;
+  private nextGateAt = 0;
+  private dependent = false;
 
   constructor(ctl: Controller) {
     this.ctl = ctl;
@@ -51,7 +64,16 @@ export class SchedulerLoop {
     }
   }
 
+  /** The controller's tick: a pass when one could start a job or change a reason. */
+  tick(now: number): void {
+    const ctl = this.ctl;
+    const nodes = ctl.nodes.signature();
+    if (this.dirty || ctl.gen !== this.lastGen || nodes !== this.lastNodes || this.dependent || now >= this.nextGateAt
+      || now - this.lastFullAt >= SAFETY_MS) this.request();
+  }
+
   request(): void {
+    this.dirty = true;
     if (this.deferred > 0) {
       this.wanted = true;
       return;
@@ -106,6 +128,11 @@ export class SchedulerLoop {
     }
     const ctl = this.ctl;
     const now = ctl.clock();
+    this.dirty = false;
+    this.lastFullAt = now;
+    this.lastNodes = ctl.nodes.signature();
+    let gate = Infinity;
+    let dependent = false;
     ctl.deps.evaluateAll(now);
     const use = ctl.nodes.usage(ctl.jobs.values());
     const nodes: SchedNode[] = [...ctl.nodes.nodes.values()].map((e) => ({
@@ -119,10 +146,20 @@ export class SchedulerLoop {
     const limited: Job[] = [];
     for (const queued of ctl.jobs.values()) {
       const job = timeGate(ctl, queued, now);
+      if (job.state === 'PENDING') {
+        if (job.eligibleTime !== null && job.eligibleTime > now) gate = Math.min(gate, job.eligibleTime);
+        if (job.req.deadline !== undefined) gate = Math.min(gate, job.req.deadline - (job.req.timeLimit ?? 0) * 1000);
+        dependent ||= job.dependency !== null;
+      }
       if (this.eligible(job, now)) this.candidatesOf(job, running, freeCpus, candidates, limited);
     }
+    this.nextGateAt = gate;
+    this.dependent = dependent;
     for (const job of limited) ctl.apply(job.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) {
+      this.lastGen = ctl.gen;
+      return;
+    }
     const parts: SchedPartition[] = ctl.cfg.partitions.map((p) => ({
       name: p.name, nodes: p.nodes, up: p.state === 'UP', priorityTier: p.priorityTier,
     }));
@@ -147,6 +184,8 @@ export class SchedulerLoop {
       if (a.task === null || meta?.state !== 'PENDING' || arr === undefined || arr === null || arr.throttle === 0) continue;
       if ((running.get(arr.jobId) ?? 0) >= arr.throttle) ctl.apply(meta.id, { kind: 'pending_reason', at: now, reason: 'JobArrayTaskLimit' });
     }
+    // What this pass changed itself needs no pass of its own.
+    this.lastGen = ctl.gen;
     if (started.length === 0) return;
     await ctl.store.flush();
     for (const job of started) ctl.agents.launch(job);
