@@ -142,6 +142,17 @@ export function cachedJobTexts(j: Job): JobTexts {
   return t;
 }
 
+/** The number of `head` among the heads seen so far (in order of appearance); `first` runs for a new one. */
+function headIndex(index: Map<string, number>, head: string, first: () => void): number {
+  let i = index.get(head);
+  if (i === undefined) {
+    i = index.size;
+    index.set(head, i);
+    first();
+  }
+  return i;
+}
+
 /**
  * A bulk response: `{"now":N,"heads":[...],"jobs":[[headIndex,rest],...]}`, built from
  * texts without parsing them; identical heads are sent once.
@@ -151,12 +162,7 @@ export function compactJobsBody(now: number, jobs: Iterable<JobTexts>): string {
   const heads: string[] = [];
   const out: string[] = [];
   for (const [head, rest] of jobs) {
-    let i = index.get(head);
-    if (i === undefined) {
-      i = heads.length;
-      index.set(head, i);
-      heads.push(head);
-    }
+    const i = headIndex(index, head, () => heads.push(head));
     out.push(`[${i},${rest}]`);
   }
   return `{"now":${now},"heads":[${heads.join(',')}],"jobs":[${out.join(',')}]}`;
@@ -200,12 +206,7 @@ export async function* compactJobLines(now: number, arrays: boolean, rows: Itera
   const index = new Map<string, number>();
   let out: string[] = [];
   for (const [head, rest] of rows) {
-    let i = index.get(head);
-    if (i === undefined) {
-      i = index.size;
-      index.set(head, i);
-      out.push(`{"h":${head}}`);
-    }
+    const i = headIndex(index, head, () => out.push(`{"h":${head}}`));
     out.push(`[${i},${rest}]`);
     if (out.length >= LINES_PER_CHUNK) {
       yield `${out.join('\n')}\n`;
