@@ -110,6 +110,8 @@ interface Head {
   readonly user: UserIdentity;
 }
 
+const decodeHead = (h: T): Head => ({ req: decReq(h[0] as T), user: decUser(h[1] as T) });
+
 function decodeRest(a: T, h: Head): Job {
   return {
     id: asJobId(a[0] as number), req: h.req, user: h.user, submitTime: a[1] as number,
@@ -182,7 +184,7 @@ export function decodeJobs(r: CompactJobs): Job[] {
 
 /** One entry of a bulk response at a time, heads decoded once. */
 function jobDecoder(r: CompactJobs): (entry: CompactJobs['jobs'][number]) => Job {
-  const heads: Head[] = r.heads.map((h) => ({ req: decReq(h[0] as T), user: decUser(h[1] as T) }));
+  const heads: Head[] = r.heads.map(decodeHead);
   return ([i, rest]) => {
     const h = heads[i];
     if (h === undefined) throw new Error(`bad head index ${i}`);
@@ -233,7 +235,7 @@ export class CompactLineReader {
       return decodeRest(v[1] as T, h);
     }
     const o = v as { h?: T; now?: number; arrays?: boolean };
-    if (o.h !== undefined) this.heads.push({ req: decReq(o.h[0] as T), user: decUser(o.h[1] as T) });
+    if (o.h !== undefined) this.heads.push(decodeHead(o.h));
     else {
       this.now = o.now ?? 0;
       this.arrays = o.arrays ?? true;

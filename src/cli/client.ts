@@ -38,71 +38,74 @@ export function config(prog: string): RatchetConfig {
 }
 
 
-/** Call the controller. Controller errors come back as ErrorBody; no controller -> CliError. */
-export async function request<T>(prog: string, path: string, body?: unknown): Promise<T> {
-  const cfg = config(prog);
-  let headers: Record<string, string>;
+/** The munge credential for one call; munged unreachable -> CliError in Slurm's words. */
+async function credential(prog: string, cfg: RatchetConfig, method: 'GET' | 'POST', path: string): Promise<Record<string, string>> {
   try {
-    headers = await authHeaders(cfg, body === undefined ? 'GET' : 'POST', path);
+    return await authHeaders(cfg, method, path);
   } catch (e) {
     throw new CliError([`${prog}: error: Munge encode failed: ${(e as Error).message}`, `${prog}: error: authentication: Socket communication error`], 1);
   }
+}
+
+/**
+ * A controller that answered with an error stays an HttpError, and an error already worded
+ * stays as it is; no answer at all is Slurm's connect failure.
+ */
+function transportError(prog: string, e: unknown): Error {
+  return e instanceof HttpError || e instanceof CliError ? e : new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
+}
+
+/** A bulk query's failure: the controller's error as `<prog>: error: ...` lines, else as transportError. */
+function bulkError(prog: string, e: unknown): Error {
+  const body = errorBody(e);
+  if (body === null) return transportError(prog, e);
+  return new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
+}
+
+/** Call the controller. Controller errors come back as ErrorBody; no controller -> CliError. */
+export async function request<T>(prog: string, path: string, body?: unknown): Promise<T> {
+  const cfg = config(prog);
+  const headers = await credential(prog, cfg, body === undefined ? 'GET' : 'POST', path);
   try {
     return await callLite<T>(cfg.controlHost, cfg.controlPort, path, body, { headers, timeoutMs: 60_000 });
   } catch (e) {
-    if (e instanceof HttpError) throw e;
-    throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
+    throw transportError(prog, e);
   }
 }
 
 /** A bulk query in the compact form (fmt=t, api/job-codec.ts), decoded; a controller error as `<prog>: error: ...`. */
 export async function requestJobs(prog: string, path: string): Promise<{ now: number; jobs: Job[] }> {
-  const r = await requestCompact(prog, path);
+  let r: CompactJobs;
+  try {
+    r = await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
+  } catch (e) {
+    throw bulkError(prog, e);
+  }
   return { now: r.now, jobs: decodeJobs(r) };
 }
 
 /**
  * A bulk query in the streamed form (fmt=l, api/job-codec.ts): each line to `onLine` as it
- * arrives; errors as request's and requestJobs' are.
+ * arrives; errors as requestJobs' are.
  */
 export async function requestLines(prog: string, path: string, onLine: (line: string) => void): Promise<void> {
   const cfg = config(prog);
   const full = `${path}${path.includes('?') ? '&' : '?'}fmt=l`;
-  let headers: Record<string, string>;
-  try {
-    headers = await authHeaders(cfg, 'GET', full);
-  } catch (e) {
-    throw new CliError([`${prog}: error: Munge encode failed: ${(e as Error).message}`, `${prog}: error: authentication: Socket communication error`], 1);
-  }
+  const headers = await credential(prog, cfg, 'GET', full);
   // A failure of the caller's own line handling is the caller's, not the transport's.
-  let own: { e: unknown } | null = null;
+  const own: unknown[] = [];
   const guarded = (line: string): void => {
     try {
       onLine(line);
     } catch (e) {
-      own = { e };
+      own.push(e);
       throw e;
     }
   };
   try {
     await streamLite(cfg.controlHost, cfg.controlPort, full, guarded, { headers, timeoutMs: 60_000 });
   } catch (e) {
-    if (own !== null) throw (own as { e: unknown }).e;
-    const body = errorBody(e);
-    if (body !== null) throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
-    if (e instanceof HttpError) throw e;
-    throw new CliError([`${prog}: error: Unable to contact slurm controller (connect failure)`], 1);
-  }
-}
-
-/** requestJobs, left in the compact form for callers that decode as they go. */
-export async function requestCompact(prog: string, path: string): Promise<CompactJobs> {
-  try {
-    return await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
-  } catch (e) {
-    const body = errorBody(e);
-    if (body === null) throw e;
-    throw new CliError([`${prog}: error: ${body.error}`, ...(body.detail ?? []).map((d) => `${prog}: error: ${d}`)], 1);
+    throw own.length > 0 ? own[0] : bulkError(prog, e);
   }
 }
 

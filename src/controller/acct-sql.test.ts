@@ -48,7 +48,7 @@ test('the SQL selection answers as acctMatches over many queries, from the accou
     for (const q of queries) {
       const sql = acctWhere(q);
       assert.ok(sql !== null);
-      const got = decodeJobs(JSON.parse(compactJobsBody(0, store.acctTexts(sql.where, sql.args))) as CompactJobs).map((j) => j.id);
+      const got = decodeJobs(JSON.parse(compactJobsBody(0, store.acctRows(sql.where, sql.args))) as CompactJobs).map((j) => j.id);
       assert.deepEqual(got, jobs.filter((j) => acctMatches(j, q)).map((j) => j.id), JSON.stringify(q));
     }
     assert.equal(acctWhere({ ...base, duplicates: true }), null);

@@ -1,8 +1,8 @@
 // The accounting answer (GET /v1/acct). Under PrivateData=jobs a non-operator's query is
 // first narrowed to their own uid, whatever users it named (-a, -u other). Then either
-//  - compact (the CLI's `fmt=t`): the selection runs in SQL (acct-sql.ts) over the store,
+//  - streamed (the CLI's `fmt=l`): the selection runs in SQL (acct-sql.ts) over the store,
 //    flushed first so every row is as fresh as the live job, and the stored compact texts
-//    are returned as they are; or
+//    are sent as SQLite reads them; or
 //  - objects (or -D, which has no SQL form): the store's rows for the window, the live job
 //    instead of its row where the job is in memory, then slurmdbd's selection
 //    (api/acct-query.ts) in JS.
@@ -10,8 +10,8 @@
 import type { Job } from '../core/job.ts';
 import type { AcctQuery } from '../api/acct-query.ts';
 import { acctMatches } from '../api/acct-query.ts';
-import { cachedJobTexts, compactJobLines, compactJobsBody } from '../api/job-codec.ts';
-import { RawJson, RawStream } from '../lib/http.ts';
+import { cachedJobTexts, compactJobLines } from '../api/job-codec.ts';
+import { RawStream } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
 import { acctWhere } from './acct-sql.ts';
 
@@ -32,14 +32,6 @@ export function accountingJobs(ctl: Controller, asked: AcctQuery, onlyUid: numbe
     if (acctMatches(job, q)) out.push(job);
   }
   return out;
-}
-
-export async function accountingCompact(ctl: Controller, asked: AcctQuery, onlyUid: number | null): Promise<RawJson> {
-  const q = narrow(asked, onlyUid);
-  const sql = acctWhere(q);
-  if (sql === null) return new RawJson(compactJobsBody(ctl.clock(), accountingJobs(ctl, asked, onlyUid).map(cachedJobTexts)));
-  await ctl.store.flush();
-  return new RawJson(compactJobsBody(ctl.clock(), ctl.store.acctTexts(sql.where, sql.args)));
 }
 
 /** The streamed form (fmt=l): rows sent as SQLite reads them, the reader told whether to reorder. */

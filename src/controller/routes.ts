@@ -22,7 +22,7 @@ import { sstat } from './sstat.ts';
 import { cancelJobs } from './cancel.ts';
 import { recordsNamed } from './arrays.ts';
 import type { IndexSet } from '../core/array-spec.ts';
-import { accountingCompact, accountingJobs, accountingLines } from './acct.ts';
+import { accountingJobs, accountingLines } from './acct.ts';
 import { cachedJobTexts, compactJobsBody } from '../api/job-codec.ts';
 import { parseAcctQuery } from '../api/acct-query.ts';
 import type { UpdateRequest } from './update.ts';
@@ -87,7 +87,6 @@ export function controllerRoutes(ctl: Controller): Router {
     const q = parseAcctQuery(req.query);
     if (q === null) throw bad('accounting query');
     const onlyUid = seesOnlyOwnJobs(ctl.cfg, who) ? who.uid : null;
-    if (req.query.get('fmt') === 't') return accountingCompact(ctl, q, onlyUid);
     if (req.query.get('fmt') === 'l') return accountingLines(ctl, q, onlyUid);
     return { now: ctl.clock(), jobs: accountingJobs(ctl, q, onlyUid) };
   });

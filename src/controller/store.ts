@@ -238,8 +238,9 @@ export class Store {
   }
 
   /**
-   * acctTexts read lazily, for an answer streamed while it is read (SQLite lets the store
-   * commit while this is open; a row changed meanwhile may show its new image).
+   * Compact texts (api/job-codec.ts) of the accounting rows a caller-built WHERE selects, by
+   * id, read lazily for an answer streamed while it is read (SQLite lets the store commit
+   * while this is open; a row changed meanwhile may show its new image).
    */
   acctRows(where: string, args: readonly (number | string)[]): Iterable<JobTexts> {
     const st = this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`);
@@ -252,13 +253,6 @@ export class Store {
     return this.db.prepare(`SELECT EXISTS (SELECT 1 FROM acct WHERE (${where}) AND array_job_id IS NOT NULL) AS x`).get(...args)?.x === 1;
   }
 
-  /** Compact texts (api/job-codec.ts) of the accounting rows a caller-built WHERE selects, by id. */
-  acctTexts(where: string, args: readonly (number | string)[]): JobTexts[] {
-    const st = this.db.prepare(`SELECT head, rest FROM acct WHERE ${where} ORDER BY id`);
-    // rows as [head, rest] pairs: no object per row over 100k rows
-    st.setReturnArrays(true);
-    return st.all(...args) as unknown as JobTexts[];
-  }
 
   private hydrate(data: string, withScript: boolean): Job {
     const job = parseJob(data);

@@ -37,20 +37,28 @@ export function callLite<T>(host: string, port: number, path: string, body?: unk
         reject(new Error('connection closed without a response'));
         return;
       }
-      const headText = raw.subarray(0, split).toString('latin1');
-      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headText)?.[1] ?? 0);
-      let payload: Buffer = raw.subarray(split + 4);
-      if (/\r\ntransfer-encoding:\s*chunked/i.test(headText)) payload = dechunk(payload);
-      let parsed: unknown = null;
-      try {
-        parsed = payload.length === 0 ? null : JSON.parse(payload.toString('utf8'));
-      } catch {
-        parsed = { error: 'Unexpected message received' };
-      }
+      const { status, chunked } = responseHead(raw.subarray(0, split));
+      const payload = raw.subarray(split + 4);
+      const parsed = jsonBody(chunked ? dechunk(payload) : payload);
       if (status < 200 || status >= 300) reject(new HttpError(status || 500, parsed));
       else resolve(parsed as T);
     });
   });
+}
+
+/** The status and framing of a response head. */
+function responseHead(head: Buffer): { status: number; chunked: boolean } {
+  const text = head.toString('latin1');
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0), chunked: /\r\ntransfer-encoding:\s*chunked/i.test(text) };
+}
+
+/** A JSON body (empty = null); one that is not JSON reads as Slurm's protocol error. */
+function jsonBody(b: Buffer): unknown {
+  try {
+    return b.length === 0 ? null : JSON.parse(b.toString('utf8'));
+  } catch {
+    return { error: 'Unexpected message received' };
+  }
 }
 
 function dechunk(b: Buffer): Buffer {
@@ -105,9 +113,7 @@ export function streamLite(host: string, port: number, path: string, onLine: (li
         pre = Buffer.concat([pre, c]);
         const split = pre.indexOf('\r\n\r\n');
         if (split < 0) return;
-        const headText = pre.subarray(0, split).toString('latin1');
-        status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(headText)?.[1] ?? 0);
-        chunked = /\r\ntransfer-encoding:\s*chunked/i.test(headText);
+        ({ status, chunked } = responseHead(pre.subarray(0, split)));
         const rest = pre.subarray(split + 4);
         pre = null;
         body(rest);
@@ -130,13 +136,7 @@ export function streamLite(host: string, port: number, path: string, onLine: (li
       try {
         if (status < 200 || status >= 300) {
           const raw = Buffer.concat(held);
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse((chunked ? dechunk(raw) : raw).toString('utf8'));
-          } catch {
-            parsed = { error: 'Unexpected message received' };
-          }
-          reject(new HttpError(status || 500, parsed));
+          reject(new HttpError(status || 500, jsonBody(chunked ? dechunk(raw) : raw) ?? { error: 'Unexpected message received' }));
           return;
         }
         if (chunked) lines(dechunk(Buffer.concat(held)).toString('utf8'));
