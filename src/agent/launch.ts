@@ -81,8 +81,8 @@ export interface Launched {
 // bash's BASH_FUNC_* or IFS, can steer a root shell): the cgroup proc files up to `--`,
 // then the stage 2 text, the setpriv path ('' = stay), uid, gid, and stage 2's arguments.
 // When the job runs as the agent's own user there is no privilege to drop, and stage 2 runs
-// in the same shell (eval, with the same arguments) instead of a fresh one: an exec less
-// per job, the largest single cost of a job that does little.
+// in the same shell (eval, with the same arguments) instead of a fresh one: one exec less
+// per job.
 const STAGE1 = `
 while [ "$1" != -- ]; do
   { printf '%s\\n' "$$" >"$1"; } 2>/dev/null || { printf 'cgroup: cannot add pid %s to %s\\n' "$$" "$1" >&3; exit 1; }
