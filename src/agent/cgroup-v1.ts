@@ -5,13 +5,17 @@
 //            OOM), memory.oom_control `oom_kill N`, memory.max_usage_in_bytes
 //   freezer: freezer.state FROZEN / THAWED
 //   cpuacct: cpuacct.usage_user / usage_sys in ns (cpuacct.stat in USER_HZ ticks as fallback)
-//   pids:    membership only (a second, independent list of the job's processes)
+//   pids:    membership only
+// Membership is the same in every hierarchy: the launcher writes its pid into each, memory
+// first, before it forks anything, and children inherit all of them. So the job's processes
+// are read from the first hierarchy alone (procs), while signalling everything (killAll)
+// still takes the union, in case a root process moved one of them.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { SIG, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
 import { descendants, treePids } from './cgroup-tree.ts';
 
 export const V1_CONTROLLERS = ['memory', 'freezer', 'cpuacct', 'pids'] as const;
@@ -19,6 +23,14 @@ export type V1Controller = (typeof V1_CONTROLLERS)[number];
 
 /** USER_HZ: the unit of cpuacct.stat. 100 on every Linux ABI that matters. */
 const USER_HZ = 100;
+
+const memswKnown = new Map<string, boolean>();
+
+function memswIn(parent: string, file: string): boolean {
+  let known = memswKnown.get(parent);
+  if (known === undefined) memswKnown.set(parent, (known = exists(file)));
+  return known;
+}
 
 class V1JobCgroup implements JobCgroup {
   readonly path: string;
@@ -49,6 +61,10 @@ class V1JobCgroup implements JobCgroup {
   }
 
   procs(): number[] {
+    return treePids(this.path);
+  }
+
+  private allProcs(): number[] {
     const all = new Set<number>();
     for (const d of this.dirs.values()) for (const p of treePids(d)) all.add(p);
     return [...all];
@@ -67,7 +83,9 @@ class V1JobCgroup implements JobCgroup {
     const limit = this.file('memory', 'memory.limit_in_bytes');
     if (limit === null) throw new CgroupError('cgroup v1: the memory controller is not mounted; cannot enforce a memory limit');
     const memsw = this.file('memory', 'memory.memsw.limit_in_bytes');
-    const hasMemsw = memsw !== null && exists(memsw);
+    // Swap accounting is a kernel setting, the same for every job directory of a parent:
+    // whether the file exists is asked once per parent.
+    const hasMemsw = memsw !== null && memswIn(path.dirname(path.dirname(memsw)), memsw);
     const value = bytes === null ? '-1' : String(Math.max(0, Math.floor(bytes)));
     // memsw must stay >= the memory limit at every moment: open it first, then set both.
     if (hasMemsw) writeText(memsw, '-1');
@@ -119,11 +137,20 @@ class V1JobCgroup implements JobCgroup {
 
   killAll(signal: number): number {
     let n = 0;
-    for (const pid of this.procs()) if (sendSignal(pid, signal)) n++;
+    for (const pid of this.allProcs()) if (sendSignal(pid, signal)) n++;
     return n;
   }
 
   async remove(): Promise<void> {
+    // The usual end: the job's processes are gone (endOfRunCounters drained them) and each
+    // directory goes with one rmdir; anything else takes the careful way below.
+    const left = this.real
+      ? (await Promise.all([...this.dirs.values()].map(async (d) => ((await rmdirOnce(d)) ? null : d)))).filter((d) => d !== null)
+      : [...this.dirs.values()];
+    if (left.length > 0) await this.removeCarefully(left);
+  }
+
+  private async removeCarefully(dirs: readonly string[]): Promise<void> {
     // A task frozen by the v1 freezer cannot act on SIGKILL until thawed; thawing a thawed
     // cgroup is harmless.
     if (this.canFreeze) {
@@ -137,11 +164,11 @@ class V1JobCgroup implements JobCgroup {
     kill();
     const failed: string[] = [];
     // The hierarchies are independent: their directories go in parallel.
-    await Promise.all([...this.dirs.values()].map(async (dir) => {
+    await Promise.all(dirs.map(async (dir) => {
       for (const sub of this.real ? descendants(dir) : []) await removeCgroupDir(sub, this.real, kill);
       if (!(await removeCgroupDir(dir, this.real, kill))) failed.push(dir);
     }));
-    if (failed.length > 0) throw new CgroupError(`cgroup v1: could not remove ${failed.join(', ')} (processes still running: ${this.procs().join(' ') || 'none'})`);
+    if (failed.length > 0) throw new CgroupError(`cgroup v1: could not remove ${failed.join(', ')} (processes still running: ${this.allProcs().join(' ') || 'none'})`);
   }
 }
 
@@ -166,15 +193,19 @@ export class V1Driver implements CgroupDriver {
 
   async create(node: string, jobId: number, _attempt: number): Promise<JobCgroup> {
     const dirs = this.dirsFor(node, jobId);
-    if ([...dirs.values()].some((d) => exists(d))) await new V1JobCgroup(dirs, this.real).remove();
     // On the thread pool and in parallel: a cgroup mkdir can wait on the kernel's cgroup lock.
-    await Promise.all([...dirs.values()].map(async (d) => {
+    // A recursive mkdir that creates nothing found a leftover of an earlier run: replace it.
+    const mkdirs = (): Promise<boolean[]> => Promise.all([...dirs.values()].map(async (d) => {
       try {
-        await fs.promises.mkdir(d, { recursive: true });
+        return (await fs.promises.mkdir(d, { recursive: true })) !== undefined;
       } catch (err) {
         throw new CgroupError(`cgroup v1: mkdir ${d}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }));
+    if ((await mkdirs()).some((made) => !made)) {
+      await new V1JobCgroup(dirs, this.real).remove();
+      await mkdirs();
+    }
     return new V1JobCgroup(dirs, this.real);
   }
 

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, errText, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, sendSignal, writeText } from './proc.ts';
+import { SIG, errText, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
 import { descendants, treePids } from './cgroup-tree.ts';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
@@ -116,6 +116,8 @@ class V2JobCgroup implements JobCgroup {
   }
 
   async remove(): Promise<void> {
+    // Usually the job is over and its directory empty: one rmdir; else the careful way.
+    if (this.real && (await rmdirOnce(this.path))) return;
     const kill = (): void => void this.killAll(SIG.KILL);
     kill();
     for (const sub of this.real ? descendants(this.path) : []) await removeCgroupDir(sub, this.real, kill);

@@ -162,8 +162,8 @@ export class JobRunner {
     const shell = launched.pid;
     if (shell === null) return launched.exit;
     // First gather at once: a short script may be gone before the next one (Slurm's stepd
-    // also gathers as the task starts).
-    this.guard('gather', () => this.usage.sample([...new Set([shell, ...(this.cg?.procs() ?? [])])]));
+    // also gathers as the task starts). The launcher is the only process of the job yet.
+    this.guard('gather', () => this.usage.sample([shell]));
     // Slurm's limit runs from the job's StartTime (the controller's decision), so a launch
     // that arrives late does not lengthen the job: count the delay as time already run.
     // (A gap over a minute means another clock, not a slow launch: then count from the spawn.)

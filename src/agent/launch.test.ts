@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LaunchExit, LaunchSpec } from './launch.ts';
-import { appendToJobFile, cancelBanner, findEnv, findExecutable, findSetpriv, jobSpoolDir, launchBatch, oomNotice, removeSpoolDir, slurmLocalTime, writeBatchScript } from './launch.ts';
+import { appendToJobFile, cancelBanner, findEnv, findExecutable, findSetpriv, jobSpoolDir, launchBatch, oomNotice, removeSpoolDir, shellExportsExactly, slurmLocalTime, writeBatchScript } from './launch.ts';
 
 const isRoot = (process.getuid?.() ?? -1) === 0;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ratchet-launch-'));
@@ -43,8 +43,8 @@ function spec(s: Partial<LaunchSpec> & { scriptPath: string }): LaunchSpec {
 
 const read = (f: string): string => fs.readFileSync(f, 'utf8');
 
-async function run(s: LaunchSpec): Promise<LaunchExit & { pid: number | null }> {
-  const l = launchBatch(s);
+async function run(s: LaunchSpec, shellExport?: boolean): Promise<LaunchExit & { pid: number | null }> {
+  const l = launchBatch(s, undefined, undefined, shellExport);
   const exit = await l.exit;
   return { ...exit, pid: l.pid };
 }
@@ -90,6 +90,26 @@ describe('launchBatch', { concurrency: true }, () => {
     const r = await run(s);
     assert.equal(r.code, 0);
     assert.deepEqual(read(s.stdout).split('\n').sort(), ['', 'BASH_FUNC_x=not a function', 'MULTI=a', 'PATH=/usr/bin:/bin', 'WITH SPACE=x', 'b'].sort());
+  });
+
+  it('exports the variables in the shell when every name is an identifier, with the same result as env(1)', async () => {
+    // Names a shell treats specially, and the names stage 2 itself could have used.
+    const env = { PATH: '/usr/bin:/bin', PWD: '/from/submit', IFS: ':', x: 'eks', n: '3', PS4: '+ ', MULTI: 'a\nb', EMPTY: '', ARG: '--' };
+    const want = ['', 'ARG=--', 'EMPTY=', 'IFS=:', 'MULTI=a', 'PATH=/usr/bin:/bin', 'PS4=+ ', 'PWD=/from/submit', 'b', 'n=3', 'x=eks'].sort();
+    for (const shellExport of [true, false]) {
+      const s = spec({ scriptPath: script('tr "\\0" "\\n" </proc/$$/environ; printf "[%s]" "$@"'), env, argv: ['--', 'a b'], workDir: '/usr' });
+      const r = await run(s, shellExport);
+      assert.equal(r.code, 0);
+      const [vars, args] = [read(s.stdout).split('\n').slice(0, -1), read(s.stdout).split('\n').at(-1)];
+      assert.deepEqual([...vars, ''].sort(), want, `shellExport=${String(shellExport)}`);
+      assert.equal(args, '[--][a b]');
+    }
+  });
+
+  it('knows whether this /bin/sh can export the environment exactly (dash can)', () => {
+    const dash = fs.realpathSync('/bin/sh').endsWith('dash');
+    if (dash) assert.equal(shellExportsExactly(), true);
+    else assert.equal(typeof shellExportsExactly(), 'boolean');
   });
 
   it('passes arguments verbatim, runs in workDir, in a new session', async () => {

@@ -10,9 +10,13 @@
 //                       user is not the agent's user, and execs stage 2;
 //   stage 2 (job user): chdir(workDir), opens stdin and stdout/stderr (truncate or append;
 //                       one open when both are the same file), closes the status pipe and
-//                       execs `env -i NAME=VALUE... script args`, so the job's environment
-//                       is exactly the one requested. The pid never changes, so the agent's
-//                       child process *is* the batch shell and its wait status the script's.
+//                       execs the script with exactly the requested environment: the shell
+//                       exports each NAME=VALUE itself and execs the script when every name
+//                       is a shell identifier and this /bin/sh was seen to export nothing of
+//                       its own (shellExportsExactly: dash does, bash adds SHLVL); otherwise
+//                       it execs `env -i NAME=VALUE... script args` (one exec more, ~0.9 ms of
+//                       CPU per job here). The pid never changes, so the agent's child
+//                       process *is* the batch shell and its wait status the script's.
 // Launch failures are written as one clear line on a status pipe (fd 3) that is closed
 // right before the final exec: text there means the script never started, which keeps
 // "cannot chdir" apart from a script that exits 1.
@@ -21,7 +25,7 @@
 // the agent appends its own lines (CANCELLED banners, oom-kill notice) to the same files;
 // their exact wording lives at the end of this file.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -93,10 +97,19 @@ if [ -n "$2" ]; then exec "$2" --reuid="$3" --regid="$4" --init-groups -- /bin/s
 eval "$1"
 `;
 
+// The shell's own way to install the environment: the pairs up to `--`, then exec the rest.
+const EXPORT_AND_EXEC = `unset PWD OLDPWD
+while [ "$1" != -- ]; do export "$1"; shift; done
+shift
+exec "$@"
+`;
+
 // Stage 2, as the job user, still with an empty environment. After the four stage 1
-// arguments: env(1) path, workDir, stdin, stdout, stderr ('' = same as stdout), mode
-// (t|a), umask ('' = inherit), then NAME=VALUE pairs, the script and its arguments. The job's environment is
-// installed by the final `env -i`, so it is exactly the job's (no PWD/OLDPWD from our cd).
+// arguments: env(1) path ('' = the shell exports), workDir, stdin, stdout, stderr ('' = same
+// as stdout), mode (t|a), umask ('' = inherit), then NAME=VALUE pairs (followed by `--` when
+// the shell exports them), the script and its arguments. Either way the job's environment is
+// exactly the job's: no PWD/OLDPWD from our cd. The export loop uses no shell variable of
+// its own, so a job variable of any name cannot disturb it.
 // why() turns a failed open into the errno text the kernel would have given; plain sh has
 // no strerror.
 const STAGE2 = `
@@ -126,8 +139,8 @@ if [ -n "$5" ]; then exec 2>>"$5"; else exec 2>&1; fi
 exec 3>&-
 x=$1
 shift 7
-exec "$x" -i -- "$@"
-`;
+if [ -n "$x" ]; then exec "$x" -i -- "$@"; fi
+${EXPORT_AND_EXEC}`;
 
 /** The first executable of `candidates`; absolute paths only, as the launcher has no PATH. */
 export function findExecutable(candidates: readonly string[]): string | null {
@@ -150,6 +163,23 @@ export function findSetpriv(): string | null {
 /** coreutils env(1), which installs the job's environment at the final exec. */
 export function findEnv(): string | null {
   return findExecutable(['/usr/bin/env', '/bin/env']);
+}
+
+const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+let shellExportsChecked: boolean | null = null;
+
+/**
+ * True when /bin/sh, started with an empty environment, passes on exactly what stage 2
+ * exports and nothing of its own after a `cd` (checked once by running the same code; dash
+ * passes, bash adds SHLVL). Otherwise every job goes through env(1).
+ */
+export function shellExportsExactly(envPath: string | null = findEnv()): boolean {
+  if (shellExportsChecked !== null) return shellExportsChecked;
+  if (envPath === null) return (shellExportsChecked = false);
+  const r = spawnSync('/bin/sh', ['-c', `cd -P -- / || exit 1\n${EXPORT_AND_EXEC}`, 'probe', 'A=1 2', 'B=x', '--', envPath],
+    { cwd: '/tmp', env: {}, encoding: 'utf8', timeout: 5000 });
+  shellExportsChecked = r.status === 0 && r.stdout.split('\n').filter(Boolean).sort().join('\n') === 'A=1 2\nB=x';
+  return shellExportsChecked;
 }
 
 /** `<spool>/job00042`: slurmd's spool layout (ids are zero-padded to five digits). */
@@ -204,8 +234,12 @@ function failed(message: string): Launched {
   return { pid: null, ready: Promise.resolve(), exit: Promise.resolve({ code: null, signal: null, launchError: message }) };
 }
 
-/** Starts the batch script; never throws (failures come back as launchError). */
-export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findSetpriv(), envPath: string | null = findEnv()): Launched {
+/**
+ * Starts the batch script; never throws (failures come back as launchError). `shellExport`
+ * false makes it use env(1) even where the shell could export the variables itself.
+ */
+export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findSetpriv(), envPath: string | null = findEnv(),
+  shellExport = shellExportsExactly(envPath)): Launched {
   const me = process.getuid?.() ?? 0;
   let priv = '';
   if (spec.uid !== me || (me === 0 && spec.gid !== (process.getgid?.() ?? 0))) {
@@ -214,17 +248,19 @@ export function launchBatch(spec: LaunchSpec, setprivPath: string | null = findS
     priv = setprivPath;
   }
   if (envPath === null) return failed('env(1) not found in /usr/bin or /bin');
-  if (spec.scriptPath.includes('=')) return failed(`script path ${spec.scriptPath} contains '=' (env(1) would take it for a variable)`);
   const sameFile = spec.stderr === spec.stdout;
   // A name containing '=' cannot exist in an environment; such keys are dropped.
-  const pairs = Object.entries(spec.env).filter(([k]) => k !== '' && !k.includes('=')).map(([k, v]) => `${k}=${v}`);
+  const names = Object.keys(spec.env).filter((k) => k !== '' && !k.includes('='));
+  const pairs = names.map((k) => `${k}=${spec.env[k] ?? ''}`);
+  const inShell = shellExport && names.every((k) => SHELL_NAME.test(k));
+  if (!inShell && spec.scriptPath.includes('=')) return failed(`script path ${spec.scriptPath} contains '=' (env(1) would take it for a variable)`);
   const args = [
     '-c', STAGE1, 'ratchet-launch',
     ...spec.cgroupProcFiles, '--',
     STAGE2, priv, String(spec.uid), String(spec.gid),
-    envPath, spec.workDir, spec.stdin, spec.stdout, sameFile ? '' : spec.stderr, spec.openMode === 'append' ? 'a' : 't',
+    inShell ? '' : envPath, spec.workDir, spec.stdin, spec.stdout, sameFile ? '' : spec.stderr, spec.openMode === 'append' ? 'a' : 't',
     spec.umask !== undefined && spec.umask !== null && /^[0-7]{1,4}$/.test(spec.umask) ? spec.umask : '',
-    ...pairs, spec.scriptPath, ...spec.argv,
+    ...pairs, ...(inShell ? ['--'] : []), spec.scriptPath, ...spec.argv,
   ];
   let child;
   try {

@@ -164,6 +164,19 @@ export async function removeCgroupDir(path: string, real: boolean, beforeRetry: 
   }
 }
 
+/**
+ * One rmdir of a cgroup directory, off the event loop: true when it is gone (or was never
+ * there), false when the kernel refused (tasks or child cgroups left: EBUSY).
+ */
+export async function rmdirOnce(path: string): Promise<boolean> {
+  try {
+    await fs.promises.rmdir(path);
+    return true;
+  } catch (err) {
+    return errCode(err) === 'ENOENT';
+  }
+}
+
 /** The session id of a process (field 6 of /proc/<pid>/stat); null when it is gone. */
 export function sessionOf(pid: number): number | null {
   const t = readText(`/proc/${pid}/stat`);

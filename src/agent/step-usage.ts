@@ -38,7 +38,17 @@ export function cpuFreqMHz(cpuinfo: string | null, scaling: readonly (string | n
   return mhz.length > 0 ? Math.round(mhz.reduce((a, b) => a + b, 0) / mhz.length) : null;
 }
 
+let freqCache: { at: number; mhz: number | null } | null = null;
+
+/** The machine's average CPU frequency, read at most once a second (one file per CPU). */
 function machineCpuFreq(): number | null {
+  const now = Date.now();
+  if (freqCache !== null && now - freqCache.at < 1000) return freqCache.mhz;
+  freqCache = { at: now, mhz: readCpuFreq() };
+  return freqCache.mhz;
+}
+
+function readCpuFreq(): number | null {
   const scaling: (string | null)[] = [];
   for (let i = 0; i < 4096; i++) {
     const t = readText(`/sys/devices/system/cpu/cpu${i}/cpufreq/scaling_cur_freq`);
