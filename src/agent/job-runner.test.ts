@@ -229,6 +229,41 @@ describe('JobRunner with real processes and cgroups', { skip, concurrency: true 
     });
   }
 
+  it('reports before its cgroup and spool are gone; a new run of the same job waits for them', async () => {
+    const real = driver as CgroupDriver;
+    // The real driver, with each removal held back 300 ms: the second run would start inside
+    // that window if it did not wait, and lose its script to the first run's cleanup.
+    const slow: CgroupDriver = {
+      kind: real.kind, root: real.root, list: (n) => real.list(n), cleanupStale: (n) => real.cleanupStale(n),
+      create: async (n, id, attempt) => {
+        const cg = await real.create(n, id, attempt);
+        return Object.assign(Object.create(cg) as typeof cg, { remove: async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          await cg.remove();
+        } });
+      },
+    };
+    const id = nextId++;
+    const second = new Promise<{ runner: JobRunner; out: string }>((resolve) => {
+      const first = makeLaunch({ id, dir, script: bash('echo first') });
+      JobRunner.start({
+        launch: first, node: NODE, spoolDir: spool, cgroups: slow, onTimeLimit: () => undefined,
+        // Relaunched the moment the first run reports, as a requeue could: same id, same spool.
+        onComplete: () => {
+          const again = { ...makeLaunch({ id, dir, script: bash('sleep 0.5; echo second; tail -1 "$0"') }), attempt: 1 };
+          resolve({ runner: JobRunner.start({ launch: again, node: NODE, spoolDir: spool, cgroups: slow, onTimeLimit: () => undefined, onComplete: () => undefined }), out: again.stdout });
+        },
+      });
+    });
+    const { runner, out } = await second;
+    const { evidence } = await runner.done;
+    assert.equal(evidence.launchError, null);
+    assert.equal(evidence.exitCode, 0);
+    assert.equal(readOr(out), 'second\nsleep 0.5; echo second; tail -1 "$0"\n');
+    assert.equal(fs.existsSync(jobSpoolDir(spool, id)), false);
+    assert.equal(driver?.list(NODE).includes(id), false);
+  });
+
   it('kill -9 $$: signal 9, batch step CANCELLED 0:9', async () => {
     const j = start({ script: bash('echo killing myself; kill -9 $$') });
     const { evidence, steps } = await j.report;

@@ -42,6 +42,12 @@ export type { JobRunnerOptions, RunnerPhase, SignalScope, TerminateCause } from 
 /** How long a terminate waits for a launcher that has not reached the script yet. */
 const START_GRACE_MS = 1000;
 
+/**
+ * Removals still under way of finished runs, by spool directory and job id: the cgroup and
+ * the spool directory of a job are named by its id, so a new run of the same job waits.
+ */
+const cleanups = new Map<string, Promise<void>>();
+
 export class JobRunner {
   readonly jobId: number;
   readonly attempt: number;
@@ -149,11 +155,21 @@ export class JobRunner {
   private async launchAndWait(): Promise<LaunchExit> {
     const { launch, node, spoolDir, cgroups } = this.opts;
     const req = launch.job.req;
-    this.cg = await cgroups.create(this.opts.cgroupName ?? node, this.jobId, this.attempt);
+    // An earlier run of this job on this agent may still be clearing its cgroup and spool.
+    await cleanups.get(this.cleanupKey);
+    // The cgroup and the script are independent: made side by side. Whichever was made is
+    // kept where finish() removes it, even when the other failed.
+    const [cg, script] = await Promise.allSettled([
+      cgroups.create(this.opts.cgroupName ?? node, this.jobId, this.attempt),
+      writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid),
+    ]);
+    if (cg.status === 'fulfilled') this.cg = cg.value;
+    else throw cg.reason;
+    if (script.status === 'rejected') throw script.reason;
     // A fresh cgroup has no limit; only ask for one when there is one (a host without the
     // memory controller can still run jobs that set none).
     if (launch.memLimitBytes !== null) this.cg.setMemoryLimit(launch.memLimitBytes);
-    const scriptPath = await writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid);
+    const scriptPath = script.value;
     if (this.abortedBeforeLaunch !== null) return { code: null, signal: null, launchError: this.abortedBeforeLaunch };
     const launched = launchBatch(launchSpecOf(launch, scriptPath, this.cg.procFiles),
       this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
@@ -378,6 +394,28 @@ export class JobRunner {
       memLimitBytes: this.opts.launch.memLimitBytes, cpus: this.opts.launch.cpus, node: this.opts.node,
       startedAt: this.startedAt, endedAt: Date.now(), usage,
     });
+    // The report goes out first and the cgroup and spool directory are removed meanwhile: the
+    // node's CPUs are free for the next job as soon as the processes are gone. A new run of
+    // this same job (requeue) waits for this cleanup before it makes its own.
+    const cleanup = this.removeTraces(cg);
+    cleanups.set(this.cleanupKey, cleanup);
+    try {
+      this.opts.onComplete(report);
+    } catch (err) {
+      this.log(`job ${this.jobId}: onComplete: ${errText(err)}`);
+    }
+    await cleanup;
+    if (cleanups.get(this.cleanupKey) === cleanup) cleanups.delete(this.cleanupKey);
+    this.phaseNow = 'done';
+    this.resolveDone(report);
+  }
+
+  private get cleanupKey(): string {
+    return `${this.opts.spoolDir}\0${this.jobId}`;
+  }
+
+  /** Removes the run's cgroup and spool directory; never rejects. */
+  private async removeTraces(cg: JobCgroup | null): Promise<void> {
     if (cg !== null) {
       try {
         await cg.remove();
@@ -385,14 +423,6 @@ export class JobRunner {
         this.log(`job ${this.jobId}: ${errText(err)}`);
       }
     }
-    // awaited before the report: a requeued run relaunched here must not lose its new script to it
     await removeSpoolDir(this.opts.spoolDir, this.jobId);
-    this.phaseNow = 'done';
-    this.resolveDone(report);
-    try {
-      this.opts.onComplete(report);
-    } catch (err) {
-      this.log(`job ${this.jobId}: onComplete: ${errText(err)}`);
-    }
   }
 }

@@ -193,27 +193,47 @@ export function jobSpoolDir(spoolDir: string, jobId: number): string {
  */
 export async function writeBatchScript(spoolDir: string, jobId: number, script: string, uid: number, gid: number): Promise<string> {
   // On the thread pool: directory operations can wait on the file system's journal (which
-  // the controller's fsyncs keep busy), and the agent serves every job from one thread.
+  // the controller's fsyncs keep busy), and the agent serves every job from one thread. The
+  // usual case is two calls: the job's directory, then the script.
   const fsp = fs.promises;
-  await fsp.mkdir(spoolDir, { recursive: true, mode: 0o755 });
   const dir = jobSpoolDir(spoolDir, jobId);
   try {
     await fsp.mkdir(dir, { mode: 0o700 });
   } catch (e) {
-    // a leftover of an earlier run of this job (requeue, agent crash): start afresh
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    await fsp.rm(dir, { recursive: true, force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      // the node's spool directory itself is not there yet
+      await fsp.mkdir(spoolDir, { recursive: true, mode: 0o755 });
+    } else if (code === 'EEXIST') {
+      // a leftover of an earlier run of this job (requeue, agent crash): start afresh
+      await fsp.rm(dir, { recursive: true, force: true });
+    } else {
+      throw e;
+    }
     await fsp.mkdir(dir, { mode: 0o700 });
   }
   const file = path.join(dir, 'slurm_script');
   await fsp.writeFile(file, script, { mode: 0o700 });
-  await fsp.chmod(file, 0o700);
+  // The file is new, so its mode is 0700 less the agent's umask: only a umask that takes
+  // owner bits needs the extra call.
+  if ((agentUmask() & 0o700) !== 0) await fsp.chmod(file, 0o700);
   const me = process.getuid?.() ?? 0;
   if (me === 0 && (uid !== 0 || gid !== 0)) {
     await fsp.chown(dir, uid, gid);
     await fsp.chown(file, uid, gid);
   }
   return file;
+}
+
+let umaskCache: number | null = null;
+
+/** This process's umask, from /proc (reading it through process.umask() is deprecated). */
+function agentUmask(): number {
+  if (umaskCache === null) {
+    const m = /^Umask:\s*([0-7]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    umaskCache = m?.[1] === undefined ? 0o777 : parseInt(m[1], 8);
+  }
+  return umaskCache;
 }
 
 /** Removes a job's spool directory, off the event loop; never rejects. */
