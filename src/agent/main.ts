@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { loadConfigFile } from '../api/config-file.ts';
 import type { RatchetConfig, NodeConfig } from '../core/config-model.ts';
 import type { AgentRegister, CompletionReport, LaunchRequest, SignalRequest, SuspendRequest, TerminateRequest } from '../api/wire.ts';
-import { Router, HttpError, call } from '../lib/http.ts';
+import { Router, HttpError } from '../lib/http.ts';
 import type { Request } from '../lib/http.ts';
 import { confPath } from '../lib/conf-file.ts';
-import { authHeaders, verifyHeaders } from '../lib/auth-header.ts';
+import { verifyHeaders } from '../lib/auth-header.ts';
 import { uidOf } from '../lib/users.ts';
 import { detectCgroups } from './cgroup.ts';
 import type { CgroupDriver } from './cgroup.ts';
@@ -27,6 +27,7 @@ import { stepStat } from './step-stat.ts';
 import type { StepStat } from '../api/stat-wire.ts';
 import type { RunReport } from './run-report.ts';
 import { nodeLoad, osName } from './node-load.ts';
+import { SESSION_ROUTE, SessionClient, SessionIssuer } from '../lib/daemon-session.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -47,6 +48,9 @@ class Agent {
   private readonly unacked = new Map<string, CompletionReport>();
   private readonly started = Date.now();
   private readonly ctlHost: string;
+  /** Our session with the controller, and the ones the controller holds with us. */
+  private readonly toCtl: SessionClient;
+  private readonly sessions: SessionIssuer;
 
   readonly cfg: RatchetConfig;
   readonly node: NodeConfig;
@@ -60,6 +64,8 @@ class Agent {
     this.port = port;
     this.cgroups = cgroups;
     this.ctlHost = cfg.controlHost;
+    this.toCtl = new SessionClient(cfg, (uid) => uid === 0 || uid === uidOf(cfg.slurmUser));
+    this.sessions = new SessionIssuer(cfg);
     this.steps = new AgentSteps({
       auth: cfg, node: node.name, cgroups, cgroupName: this.cgroupName(),
       batchHost: (jobId) => {
@@ -73,16 +79,20 @@ class Agent {
     });
   }
 
-  private async toController<T>(path: string, body: unknown): Promise<T> {
-    const headers = await authHeaders(this.cfg, 'POST', path);
-    return call<T>(this.ctlHost, this.cfg.controlPort, path, body, { headers, timeoutMs: 10_000 });
+  private toController<T>(path: string, body: unknown): Promise<T> {
+    return this.toCtl.call<T>(this.ctlHost, this.cfg.controlPort, path, body, { timeoutMs: 10_000 });
   }
 
-  /** Only the controller (root or SlurmUser) may drive this agent. */
-  private async fromController(req: Request): Promise<void> {
-    const v = await verifyHeaders(this.cfg, req.headers, req.method, req.path);
+  /**
+   * Only the controller (root or SlurmUser) may drive this agent: a call signed with a
+   * session it holds with us, or (`mungeOnly`, and calls without one) a MUNGE credential.
+   */
+  private async fromController(req: Request, mungeOnly = false): Promise<{ uid: number; gid: number }> {
+    const s = mungeOnly ? null : this.sessions.verify(req.headers, req.method, req.path);
+    const v = s ?? await verifyHeaders(this.cfg, req.headers, req.method, req.path);
     if (!v.ok) throw new HttpError(401, { error: 'Protocol authentication error', detail: [v.error] });
     if (v.uid !== 0 && v.uid !== uidOf(this.cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
+    return v;
   }
 
   /** Keep calling until the controller answers 2xx. */
@@ -92,7 +102,11 @@ class Agent {
         await this.toController(path, body);
         return;
       } catch (e) {
-        if (e instanceof HttpError && e.status >= 400 && e.status < 500) return;
+        if (e instanceof HttpError && e.status >= 400 && e.status < 500) {
+          // refused, not lost in transit: retrying would be refused again
+          process.stderr.write(`ratchetd ${this.node.name}: the controller refused ${path} (${e.status}): ${e.message}\n`);
+          return;
+        }
         await delay(Math.min(2000, 25 * 2 ** i));
       }
     }
@@ -228,6 +242,10 @@ class Agent {
   routes(): Router {
     const r = new Router();
     r.on('GET', '/v1/ping', () => ({ ok: true, node: this.node.name }));
+    r.on('POST', SESSION_ROUTE, async (req) => {
+      const who = await this.fromController(req, true);
+      return this.sessions.grant(who.uid, who.gid);
+    });
     // A restarted controller asks the agents it knew to register again at once (with the
     // list of what they run) instead of waiting for their next heartbeat.
     r.on('POST', '/v1/reregister', async (req) => {

@@ -9,7 +9,6 @@ import { confPath } from '../lib/conf-file.ts';
 import { authHeaders } from '../lib/auth-header.ts';
 import type { ErrorBody } from '../api/wire.ts';
 import type { Job } from '../core/job.ts';
-import { decodeJobs } from '../api/job-codec.ts';
 import type { CompactJobs } from '../api/job-codec.ts';
 
 export class CliError extends Error {
@@ -75,13 +74,15 @@ export async function request<T>(prog: string, path: string, body?: unknown): Pr
 
 /** A bulk query in the compact form (fmt=t, api/job-codec.ts), decoded; a controller error as `<prog>: error: ...`. */
 export async function requestJobs(prog: string, path: string): Promise<{ now: number; jobs: Job[] }> {
+  // Loaded here, while the request is in flight: sbatch, which never decodes jobs, is spared it.
+  const codec = import('../api/job-codec.ts');
   let r: CompactJobs;
   try {
     r = await request<CompactJobs>(prog, `${path}${path.includes('?') ? '&' : '?'}fmt=t`);
   } catch (e) {
     throw bulkError(prog, e);
   }
-  return { now: r.now, jobs: decodeJobs(r) };
+  return { now: r.now, jobs: (await codec).decodeJobs(r) };
 }
 
 /**

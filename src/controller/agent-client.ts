@@ -7,9 +7,7 @@
 
 import type { Job } from '../core/job.ts';
 import type { SignalRequest, SuspendRequest, TerminateRequest } from '../api/wire.ts';
-import { call } from '../lib/http.ts';
 import type { Controller } from './controller.ts';
-import { authHeaders } from './auth.ts';
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -33,7 +31,7 @@ export class AgentClient {
       const ep = this.endpoint(node);
       if (ep !== null) {
         try {
-          await call(ep.host, ep.port, path, body, { headers: await authHeaders(this.ctl.cfg, 'POST', path), timeoutMs: 5000 });
+          await this.ctl.toAgents.call(ep.host, ep.port, path, body, { timeoutMs: 5000 });
           return true;
         } catch {
           // fall through to retry
@@ -50,7 +48,7 @@ export class AgentClient {
     for (const k of known) {
       void (async () => {
         try {
-          await call(k.addr, k.port, path, {}, { headers: await authHeaders(this.ctl.cfg, 'POST', path), timeoutMs: 5000 });
+          await this.ctl.toAgents.call(k.addr, k.port, path, {}, { timeoutMs: 5000 });
         } catch {
           // gone or moved: its own heartbeat registers it when it comes back
         }

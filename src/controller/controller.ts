@@ -34,6 +34,8 @@ import { JobWatch } from './job-watch.ts';
 import { lateCompletion } from './requeue.ts';
 import { deadlineSweep, withBegin } from './time-gate.ts';
 import { failJobsOfNodes } from './node-fail.ts';
+import { SessionClient, SessionIssuer } from '../lib/daemon-session.ts';
+import { isDaemonUid } from './auth.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -62,6 +64,9 @@ export class Controller {
   readonly nodes: NodeRegistry;
   readonly store: Store;
   readonly agents: AgentClient;
+  /** Sessions agents hold with us, and ours with them (lib/daemon-session.ts). */
+  readonly sessions: SessionIssuer;
+  readonly toAgents: SessionClient;
   readonly sched: SchedulerLoop;
   readonly deps: DependencyEvaluator;
   /** Long-poll waiters (`ratchet escalation status --watch`). */
@@ -79,6 +84,8 @@ export class Controller {
     this.bootTime = clock();
     this.store = new Store(cfg.stateSaveLocation, cfg.firstJobId);
     this.nodes = new NodeRegistry(cfg);
+    this.sessions = new SessionIssuer(cfg);
+    this.toAgents = new SessionClient(cfg, (uid) => isDaemonUid(cfg, uid));
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);
     this.deps = new DependencyEvaluator(this);

@@ -31,6 +31,7 @@ import { escalationRoutes } from './escalation-routes.ts';
 import { requeueJobs } from './requeue.ts';
 import { reconcileRuns } from './node-fail.ts';
 import { stepRoutes } from './steps.ts';
+import { SESSION_ROUTE } from '../lib/daemon-session.ts';
 
 const bad = (what: string): HttpError => new HttpError(400, { error: SlurmError.InvalidRequest, detail: [what] });
 
@@ -53,7 +54,7 @@ function mayControl(ctl: Controller, who: UserIdentity, job: Job): boolean {
 export function controllerRoutes(ctl: Controller): Router {
   const r = new Router();
   const identify = (req: Request): Promise<UserIdentity> => identifyRaw(ctl.cfg, req.headers, req.method, req.path);
-  const daemon = (req: Request): Promise<UserIdentity> => identifyDaemon(ctl.cfg, req.headers, req.method, req.path);
+  const daemon = (req: Request): Promise<UserIdentity> => identifyDaemon(ctl.cfg, req.headers, req.method, req.path, ctl.sessions);
 
   r.on('GET', '/v1/ping', () => ({ ok: true, cluster: ctl.cfg.clusterName }));
 
@@ -216,6 +217,12 @@ export function controllerRoutes(ctl: Controller): Router {
   });
 
   // ---- agents ----
+  // A session for an agent's later calls, granted under MUNGE only.
+  r.on('POST', SESSION_ROUTE, async (req) => {
+    const who = await identifyDaemon(ctl.cfg, req.headers, req.method, req.path, null);
+    return ctl.sessions.grant(who.uid, who.gid);
+  });
+
   r.on('POST', '/v1/agent/register', async (req) => {
     await daemon(req);
     const b = obj(req.body) as unknown as AgentRegister;

@@ -3,8 +3,6 @@
 // answer in time is left out rather than failing the whole query.
 
 import type { SstatResponse, StepStat } from '../api/stat-wire.ts';
-import { call } from '../lib/http.ts';
-import { authHeaders } from './auth.ts';
 import type { Controller } from './controller.ts';
 
 export async function sstat(ctl: Controller, jobId: number): Promise<SstatResponse> {
@@ -16,7 +14,7 @@ export async function sstat(ctl: Controller, jobId: number): Promise<SstatRespon
     const e = ctl.nodes.nodes.get(node);
     if (e === undefined || !e.registered || e.addr === null || e.port === null) return [];
     try {
-      const r = await call<{ steps: StepStat[] }>(e.addr, e.port, path, { jobId }, { headers: await authHeaders(ctl.cfg, 'POST', path), timeoutMs: 5000 });
+      const r = await ctl.toAgents.call<{ steps: StepStat[] }>(e.addr, e.port, path, { jobId }, { timeoutMs: 5000 });
       return Array.isArray(r.steps) ? r.steps : [];
     } catch {
       return [];

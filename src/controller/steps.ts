@@ -82,7 +82,7 @@ export function stepRoutes(ctl: Controller, r: Router): void {
     return createStep(ctl, who, req.body);
   });
   r.on('POST', '/v1/agent/step', async (req: Request) => {
-    await identifyDaemon(ctl.cfg, req.headers, req.method, req.path);
+    await identifyDaemon(ctl.cfg, req.headers, req.method, req.path, ctl.sessions);
     const b = req.body as Partial<StepReport> | null;
     if (b === null || typeof b !== 'object' || !posInt(b.jobId) || typeof b.attempt !== 'number' || !isRecord(b.step)) throw bad('step report');
     await recordStep(ctl, b as StepReport);

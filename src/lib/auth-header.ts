@@ -2,7 +2,9 @@
 // request carries a MUNGE credential (x-ratchet-cred) whose payload binds it to the method
 // and path; munged supplies the uid/gid and refuses forged, expired and replayed ones.
 // AuthType=auth/none (a single-user sandbox) states the uid in a header, and servers accept
-// only their own uid that way, so it can never be used across users.
+// only their own uid that way, so it can never be used across users. Between the controller
+// and its agents a MUNGE credential only opens a session (daemon-session.ts) that signs the
+// calls after it.
 
 import { decodeCredential, encodeCredential } from './munge.ts';
 

@@ -87,9 +87,10 @@ function frame(type: MsgType, retry: number, body: Buffer): Buffer {
 
 /**
  * Encode request: default cipher/mac/zip, no realm, ttl (0 = daemon default,
- * 0xffffffff = daemon maximum), no decode restriction, then the payload.
+ * 0xffffffff = daemon maximum), the uid allowed to decode (null = anyone; no gid
+ * restriction), then the payload.
  */
-export function packEncodeRequest(payload: Buffer, ttl: number, retry = 0): Buffer {
+export function packEncodeRequest(payload: Buffer, ttl: number, retry = 0, restrictUid: number | null = null): Buffer {
   const body = Buffer.alloc(4 + 4 + 4 + 4 + 4 + payload.length);
   let o = 0;
   o = body.writeUInt8(DEFAULT_ALGO, o);
@@ -97,7 +98,7 @@ export function packEncodeRequest(payload: Buffer, ttl: number, retry = 0): Buff
   o = body.writeUInt8(DEFAULT_ALGO, o);
   o = body.writeUInt8(0, o); // realm length: none
   o = body.writeUInt32BE(ttl >>> 0, o);
-  o = body.writeUInt32BE(ANY_ID, o);
+  o = body.writeUInt32BE(restrictUid ?? ANY_ID, o);
   o = body.writeUInt32BE(ANY_ID, o);
   o = body.writeUInt32BE(payload.length, o);
   payload.copy(body, o);

@@ -47,8 +47,9 @@ function errorText(stderr: string, status: number): string {
   return status > 0 && status < 64 ? mungeStrerror(status) : stderr.trim() || `exited with status ${status}`;
 }
 
-export async function encodeSpawn(socket: string, payload: Buffer, ttl: number): Promise<string> {
+export async function encodeSpawn(socket: string, payload: Buffer, ttl: number, restrictUid: number | null = null): Promise<string> {
   const args = [`--socket=${socket}`, `--ttl=${ttl}`];
+  if (restrictUid !== null) args.push(`--restrict-uid=${restrictUid}`);
   if (payload.length === 0) args.push('--no-input');
   const r = await run('munge', args, payload);
   if (r.status !== 0) throw new MungeError(r.status, errorText(r.stderr, r.status));

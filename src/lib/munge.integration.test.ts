@@ -57,6 +57,18 @@ test('round trip as root: uid/gid 0, default ttl, encode time now', async () => 
   assert.ok(d.encodedAt >= before - 1 && d.encodedAt <= Math.floor(Date.now() / 1000) + 1);
 });
 
+test('a uid restriction: only that uid may decode, on both paths', async () => {
+  const me = process.getuid?.() ?? 0;
+  for (const via of ['native', 'spawn'] as const) {
+    const mine = okOf(await decodeCredential(await encodeCredential({ socket: A.socket, payload: 'k', restrictUid: me, via }), { socket: A.socket }));
+    assert.equal(mine.payload, 'k');
+    const other = await decodeCredential(await encodeCredential({ socket: A.socket, payload: 'k', restrictUid: me + 4242, via }), { socket: A.socket });
+    assert.equal(other.ok, false, via);
+    assert.match(other.ok ? '' : other.error, /Unauthorized credential/);
+  }
+  await assert.rejects(encodeCredential({ socket: A.socket, restrictUid: -1 }), /Invalid uid restriction/);
+});
+
 test('a credential encoded by nobody decodes as 65534/65534', async (t) => {
   if (process.getuid?.() !== 0) {
     t.skip('needs root to run the encoder as nobody');

@@ -38,6 +38,8 @@ export interface EncodeOptions extends MungeOptions {
   payload?: string;
   /** Seconds the credential stays valid: 0 or absent = munged's default (300), -1 = its maximum. */
   ttl?: number;
+  /** Only this uid may decode the credential (munge --restrict-uid). */
+  restrictUid?: number;
 }
 
 type SpawnModule = typeof SpawnPath;
@@ -64,15 +66,19 @@ export async function encodeCredential(opts: EncodeOptions): Promise<string> {
   if (payload.length > MAX_PAYLOAD) {
     throw new MungeError(MungeErr.badLength, `Payload size ${payload.length} exceeded maximum of ${MAX_PAYLOAD}`);
   }
-  if (opts.via === 'spawn') return (await spawnPath()).encodeSpawn(socket, payload, ttl);
+  const uid = opts.restrictUid ?? null;
+  if (uid !== null && (!Number.isInteger(uid) || uid < 0 || uid >= 0xffffffff)) {
+    throw new MungeError(MungeErr.badArg, `Invalid uid restriction '${uid}'`);
+  }
+  if (opts.via === 'spawn') return (await spawnPath()).encodeSpawn(socket, payload, ttl, uid);
   try {
-    const { header, body } = await exchange(socket, (retry) => packEncodeRequest(payload, ttl, retry));
+    const { header, body } = await exchange(socket, (retry) => packEncodeRequest(payload, ttl, retry, uid));
     const r = parseEncodeResponse(header, body);
     if (r.code !== MungeErr.success) throw new MungeError(r.code, r.error);
     if (!r.cred.startsWith('MUNGE:')) throw new ProtocolError('encode reply carries no credential');
     return r.cred;
   } catch (e) {
-    if (fallback(opts, e)) return (await spawnPath()).encodeSpawn(socket, payload, ttl);
+    if (fallback(opts, e)) return (await spawnPath()).encodeSpawn(socket, payload, ttl, uid);
     if (e instanceof ProtocolError) throw new MungeError(MungeErr.socket, e.message);
     throw e;
   }

@@ -74,6 +74,8 @@ export function normalise(text: string, workDir: RegExp): Transcript {
     if (/^\s*J\d+\S*\s/.test(l)) l = l.replace(/ n\d+$/, ' <NODE>');
     l = l.replace(/\[t\+[\d.]+s\]/g, '');
     l = l.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/g, '<TS>');
+    // The date line of `squeue -l` / `sinfo -l` (its format is kept: day zero-padded).
+    l = l.replace(/^(?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d\d \d\d:\d\d:\d\d \d{4}$/, '<DATE>');
     l = l.replace(/\b(?:\d+-)?\d\d:\d\d:\d\d\b/g, '<DUR>');
     l = l.replace(/(?<=[ |])\d+:\d\d(?= )/g, '<T>');
     l = l.replace(/(Priority=)[1-9]\d*/g, '$1<PRIO>');

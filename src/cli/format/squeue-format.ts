@@ -109,11 +109,14 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const two = (n: number): string => String(n).padStart(2, '0');
 
-/** ctime(3) in local time without its newline: `Sat Nov 21 05:24:37 2026`, day space-padded. */
+/**
+ * The date line of `squeue -l` / `sinfo -l`, in local time: `Mon Dec 07 18:17:57 2026`. The
+ * day is zero-padded (strftime's %d, as Slurm prints it), not space-padded as ctime(3) does.
+ */
 export function ctimeLine(ms: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '';
-  const day = String(d.getDate()).padStart(2, ' ');
+  const day = two(d.getDate());
   const hms = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
   return `${DAYS[d.getDay()] ?? ''} ${MONTHS[d.getMonth()] ?? ''} ${day} ${hms} ${d.getFullYear()}`;
 }

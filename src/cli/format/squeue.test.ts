@@ -217,7 +217,8 @@ test('format engine: prefix, left justify cuts and pads, unknown letters kept li
 
 test('ctime date line', () => {
   assert.equal(ctimeLine(at('05:24:37')), 'Sat Nov 21 05:24:37 2026');
-  assert.equal(ctimeLine(Date.parse('2026-11-01T00:00:00Z')), 'Sun Nov  1 00:00:00 2026');
+  // zero-padded, as Slurm 22.05 prints it (peer, 7 Dec: `Mon Dec 07 18:17:57 2026`)
+  assert.equal(ctimeLine(Date.parse('2026-11-01T00:00:00Z')), 'Sun Nov 01 00:00:00 2026');
 });
 
 test('selection: states exact for base names, flags by bit; users, partitions, names', () => {
