@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CgroupDriver } from './cgroup.ts';
-import { CgroupError, detectCgroups, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
+import { CgroupError, detectCgroups, favorDynmodsHint, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
 import { V2Driver } from './cgroup-v2.ts';
 import { isCgroupFs, procState } from './proc.ts';
 
@@ -353,5 +353,17 @@ describe('cgroup2 core features on the hybrid unified mount', { skip: hybridV2 ?
     assert.equal(await exited(child), 'SIGKILL');
     await cg.remove();
     assert.equal(fs.existsSync(cg.path), false);
+  });
+});
+
+describe('favorDynmodsHint', () => {
+  const hybrid = 'cgroup /sys/fs/cgroup/memory cgroup rw,relatime,memory 0 0\ncgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n';
+  it('suggests favordynmods on the cgroup2 mount, whichever layout', () => {
+    assert.match(favorDynmodsHint(hybrid) ?? '', /`mount -o remount,favordynmods \/sys\/fs\/cgroup\/unified`/);
+    assert.match(favorDynmodsHint('cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nsdelegate 0 0\n') ?? '', /remount,favordynmods \/sys\/fs\/cgroup`/);
+  });
+  it('says nothing when it is set or there is no cgroup2 mount', () => {
+    assert.equal(favorDynmodsHint(hybrid.replace('rw,relatime 0 0', 'rw,relatime,favordynmods 0 0')), null);
+    assert.equal(favorDynmodsHint('cgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n'), null);
   });
 });

@@ -136,3 +136,18 @@ export async function drainCgroup(cg: JobCgroup, timeoutMs: number): Promise<voi
     await sleep(20);
   }
 }
+
+/**
+ * A start-up hint for the admin, from /proc/mounts: moving a process into a cgroup (the
+ * launcher does it for every job, v1 or v2) takes the kernel's global threadgroup lock for
+ * writing, which on an idle machine first waits for an RCU grace period (about 20 ms here,
+ * most of an idle job's start). A cgroup2 mount with `favordynmods` keeps that lock in its
+ * writer-friendly mode for every hierarchy. Null when it is set or there is no cgroup2 mount.
+ */
+export function favorDynmodsHint(mounts: string): string | null {
+  const v2 = mounts.split('\n').map((l) => l.split(' ')).filter((f) => f[2] === 'cgroup2');
+  if (v2.length === 0 || v2.some((f) => (f[3] ?? '').split(',').includes('favordynmods'))) return null;
+  const at = v2[0]?.[1] ?? '/sys/fs/cgroup';
+  return 'moving each job into its cgroup waits for an RCU grace period when the node is idle; ' +
+    `\`mount -o remount,favordynmods ${at}\` (kernel 6.0+) removes that wait for every job start`;
+}

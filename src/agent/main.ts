@@ -19,7 +19,8 @@ import type { Request } from '../lib/http.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { verifyHeaders } from '../lib/auth-header.ts';
 import { uidOf } from '../lib/users.ts';
-import { detectCgroups } from './cgroup.ts';
+import { detectCgroups, favorDynmodsHint } from './cgroup.ts';
+import { readText } from './proc.ts';
 import type { CgroupDriver } from './cgroup.ts';
 import { JobRunner } from './job-runner.ts';
 import { AgentSteps } from './steps.ts';
@@ -323,6 +324,8 @@ export function main(argv: string[]): void {
   server.on('error', (e) => fatal(`cannot listen on port ${port}: ${e.message}`));
   server.listen(port, node.addr ?? '0.0.0.0', () => {
     process.stderr.write(`ratchetd ${node.name}: listening on port ${port}\n`);
+    const hint = favorDynmodsHint(readText('/proc/mounts') ?? '');
+    if (hint !== null) process.stderr.write(`ratchetd ${node.name}: note: ${hint}\n`);
     // Jobs of an earlier incarnation of this agent are not re-adopted: end them first.
     void agent.cgroups.cleanupStale(agent.cgroupName()).catch(() => 0).then(() => {
       agent.recoverLost();
