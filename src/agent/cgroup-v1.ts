@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
+import { SIG, exists, isCgroupFs, parentsFirst, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
 import { descendants, treePids } from './cgroup-tree.ts';
 
 export const V1_CONTROLLERS = ['memory', 'freezer', 'cpuacct', 'pids'] as const;
@@ -137,7 +137,7 @@ class V1JobCgroup implements JobCgroup {
 
   killAll(signal: number): number {
     let n = 0;
-    for (const pid of this.allProcs()) if (sendSignal(pid, signal)) n++;
+    for (const pid of parentsFirst(this.allProcs())) if (sendSignal(pid, signal)) n++;
     return n;
   }
 

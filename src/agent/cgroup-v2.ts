@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CgroupDriver, CpuUsage, JobCgroup } from './cgroup.ts';
 import { CgroupError, jobDirName, nodeDirName, parseJobDirName } from './cgroup.ts';
-import { SIG, errText, exists, isCgroupFs, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
+import { SIG, errText, exists, isCgroupFs, parentsFirst, parseKeyed, readInt, readText, removeCgroupDir, rmdirOnce, sendSignal, writeText } from './proc.ts';
 import { descendants, treePids } from './cgroup-tree.ts';
 
 const WANTED = ['memory', 'cpu', 'pids'] as const;
@@ -111,7 +111,7 @@ class V2JobCgroup implements JobCgroup {
       }
     }
     let n = 0;
-    for (const pid of pids) if (sendSignal(pid, signal)) n++;
+    for (const pid of parentsFirst(pids)) if (sendSignal(pid, signal)) n++;
     return n;
   }
 

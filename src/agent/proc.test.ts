@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { errText, isCgroupFs, parseKeyed, procState, readInt, readPids, readText, removeCgroupDir, sendSignal, signalGroup, signalNumber, writeText } from './proc.ts';
+import { errText, isCgroupFs, parentOf, parentsFirst, parseKeyed, procState, readInt, readPids, readText, removeCgroupDir, sendSignal, signalGroup, signalNumber, writeText } from './proc.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ratchet-proc-'));
 after(() => {
@@ -94,5 +94,21 @@ describe('cgroup directories', () => {
     // real=true on an ordinary non-empty directory: rmdir keeps failing (ENOTEMPTY).
     assert.equal(await removeCgroupDir(d, true, () => retries++, 100), false);
     assert.ok(retries >= 2);
+  });
+});
+
+describe('parentsFirst', () => {
+  it('puts each process after its parent, whatever the pid order (pids wrap)', () => {
+    // shell 30001 -> child 12 -> grandchild 7; an unrelated 500 whose parent is outside.
+    const ppid = new Map([[7, 12], [12, 30001], [30001, 1], [500, 1]]);
+    assert.deepEqual(parentsFirst([7, 12, 500, 30001], (p) => ppid.get(p) ?? null), [500, 30001, 12, 7]);
+    assert.deepEqual(parentsFirst([], () => null), []);
+    // gone processes (no parent known) keep their place among the roots
+    assert.deepEqual(parentsFirst([9, 3], () => null), [9, 3]);
+  });
+
+  it('reads the parent from /proc', () => {
+    assert.equal(parentOf(process.pid), process.ppid);
+    assert.equal(parentOf(0x7ffffff0), null);
   });
 });

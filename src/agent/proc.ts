@@ -82,6 +82,34 @@ export function sendSignal(pid: number, sig: number): boolean {
   }
 }
 
+/** The parent pid of a process (field 4 of /proc/<pid>/stat); null when it is gone. */
+export function parentOf(pid: number): number | null {
+  const t = readText(`/proc/${pid}/stat`);
+  if (t === null) return null;
+  const ppid = Number(t.slice(t.lastIndexOf(')') + 2).split(' ')[1]);
+  return Number.isInteger(ppid) ? ppid : null;
+}
+
+/**
+ * `pids` ordered so that a process comes after its parent, when both are in the list. Sent
+ * in this order, a SIGKILL reaches a shell before its children, so no shell of the job lives
+ * to report "Killed" for a child (Slurm freezes the cgroup around the kill for the same
+ * effect). Pids are not in age order: they wrap (pid_max is 32768 on many systems).
+ */
+export function parentsFirst(pids: readonly number[], ppidOf: (pid: number) => number | null = parentOf): number[] {
+  const parent = new Map(pids.map((p) => [p, ppidOf(p)] as const));
+  const depth = new Map<number, number>();
+  const depthOf = (p: number, seen: Set<number>): number => {
+    const known = depth.get(p);
+    if (known !== undefined) return known;
+    const pp = parent.get(p);
+    const d = pp !== undefined && pp !== null && parent.has(pp) && !seen.has(pp) ? depthOf(pp, seen.add(p)) + 1 : 0;
+    depth.set(p, d);
+    return d;
+  };
+  return pids.map((p, i) => ({ p, i, d: depthOf(p, new Set()) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.p);
+}
+
 /** Signal a whole process group (negative pid). */
 export function signalGroup(pgid: number, sig: number): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) return false;
