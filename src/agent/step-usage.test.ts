@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { UsageSampler, cpuFreqMHz, ioChars, majorFaults, vmSizeBytes } from './step-usage.ts';
 
 test('parsers: VmSize, rchar/wchar, major faults (v1 total_ first, v2), CPU frequency', () => {
@@ -31,5 +32,20 @@ test('the sampler sees a live process: its virtual memory and its I/O; nothing s
     assert.equal(r.pages, 0);
   } finally {
     child.kill();
+  }
+});
+
+test('a process that exited but is not reaped yet (a zombie) is seen, with no virtual memory', async () => {
+  // sh forks `true` and then sleeps without waiting for it: the child stays a zombie.
+  const parent = spawn('/bin/sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))));
+    for (let i = 0; i < 100 && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(readFileSync(`/proc/${pid}/status`, 'utf8'), /^State:\s+Z/m);
+    const s = new UsageSampler();
+    s.sample([pid]);
+    assert.equal(s.result(null).maxVmBytes, 0);
+  } finally {
+    parent.kill();
   }
 });

@@ -67,9 +67,11 @@ export class UsageSampler {
     let vm = 0;
     let seen = false;
     for (const pid of pids) {
-      const size = vmSizeBytes(readText(`/proc/${pid}/status`));
-      if (size !== null) {
-        vm += size;
+      const status = readText(`/proc/${pid}/status`);
+      if (status !== null) {
+        // A process that already exited and is not yet reaped (a zombie: `--wrap true` can
+        // be one by the first sample) has no address space: it counts, with 0.
+        vm += vmSizeBytes(status) ?? 0;
         seen = true;
       }
       const c = ioChars(readText(`/proc/${pid}/io`));

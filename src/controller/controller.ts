@@ -202,12 +202,8 @@ export class Controller {
     // Slurm tests the dependency at once (an unknown id vanishes, a failed one shows or kills),
     // except for a held job, which waits for the next scheduler pass.
     if (!r.hold) this.deps.evaluateOne(job, now);
-    // The pass is asked for before the commit, so it runs first (both wait for the next turn
-    // of the event loop, in order): a job that can start at once is committed RUNNING in the
-    // same transaction as its submission, and one fdatasync releases both the answer to
-    // sbatch and the launch to the node.
-    this.sched.request();
     await this.store.flush();
+    this.sched.request();
     return { jobId: id };
   }
 
