@@ -230,7 +230,13 @@ let umaskCache: number | null = null;
 /** This process's umask, from /proc (reading it through process.umask() is deprecated). */
 function agentUmask(): number {
   if (umaskCache === null) {
-    const m = /^Umask:\s*([0-7]+)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    let status = '';
+    try {
+      status = fs.readFileSync('/proc/self/status', 'utf8');
+    } catch {
+      // unknown: the chmod is then always made
+    }
+    const m = /^Umask:\s*([0-7]+)$/m.exec(status);
     umaskCache = m?.[1] === undefined ? 0o777 : parseInt(m[1], 8);
   }
   return umaskCache;
