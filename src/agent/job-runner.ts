@@ -26,12 +26,13 @@ import type { LaunchRequest } from '../api/wire.ts';
 import type { JobCgroup } from './cgroup.ts';
 import type { LaunchExit, TerminateCause } from './launch.ts';
 import type { JobRunnerOptions, RunnerPhase, SignalScope } from './job-runner-options.ts';
-import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, oomNotice, removeSpoolDir, writeBatchScript } from './launch.ts';
+import { appendToJobFile, cancelBanner, findSetpriv, launchBatch, launchSpecOf, oomNotice } from './launch.ts';
+import { RunTraces } from './run-traces.ts';
 import { LimitClock, MAX_TIMER_MS } from './limit-clock.ts';
 import { NO_COUNTERS, endOfRunCounters, runReport } from './run-report.ts';
 import type { RunReport } from './run-report.ts';
-import { SIG, errText, readText, sendSignal } from './proc.ts';
-import { GATHER_SECONDS, UsageSampler } from './step-usage.ts';
+import { SIG, errText, sendSignal } from './proc.ts';
+import { RunGather } from './step-usage.ts';
 import { TreeStopper } from './tree-stop.ts';
 
 export { batchStepOutcome } from './run-report.ts';
@@ -41,12 +42,6 @@ export type { JobRunnerOptions, RunnerPhase, SignalScope, TerminateCause } from 
 
 /** How long a terminate waits for a launcher that has not reached the script yet. */
 const START_GRACE_MS = 1000;
-
-/**
- * Removals still under way of finished runs, by spool directory and job id: the cgroup and
- * the spool directory of a job are named by its id, so a new run of the same job waits.
- */
-const cleanups = new Map<string, Promise<void>>();
 
 export class JobRunner {
   readonly jobId: number;
@@ -62,9 +57,7 @@ export class JobRunner {
   private killedAfterWait = false;
   private readonly clock: LimitClock;
   private killTimer: NodeJS.Timeout | null = null;
-  private sampleTimer: NodeJS.Timeout | null = null;
-  private readonly usage = new UsageSampler();
-  private gatherTimer: NodeJS.Timeout | null = null;
+  private readonly gather = new RunGather((what, fn) => this.guard(what, fn));
   private readonly stopper = new TreeStopper();
   /** Actions that arrived before the script was running; replayed once it is. */
   private pending: (() => void)[] = [];
@@ -73,6 +66,7 @@ export class JobRunner {
   private startGrace: NodeJS.Timeout | null = null;
   private resolveDone!: (r: RunReport) => void;
   private readonly opts: JobRunnerOptions;
+  private readonly traces: RunTraces;
 
   private constructor(opts: JobRunnerOptions) {
     this.opts = opts;
@@ -80,6 +74,12 @@ export class JobRunner {
     this.attempt = opts.launch.attempt;
     this.scale = opts.timeScale !== undefined && opts.timeScale > 0 ? opts.timeScale : 1;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+    const l = opts.launch;
+    this.traces = new RunTraces({
+      cgroups: opts.cgroups, cgroupName: opts.cgroupName ?? opts.node, spoolDir: opts.spoolDir, jobId: this.jobId,
+      attempt: this.attempt, script: l.job.req.script, uid: l.user.uid, gid: l.user.gid, memLimitBytes: l.memLimitBytes,
+      log: (m) => this.log(m),
+    });
     const req = opts.launch.job.req;
     this.clock = new LimitClock({
       limitMs: req.timeLimit === null ? null : this.seconds(req.timeLimit),
@@ -153,33 +153,23 @@ export class JobRunner {
   }
 
   private async launchAndWait(): Promise<LaunchExit> {
-    const { launch, node, spoolDir, cgroups } = this.opts;
-    const req = launch.job.req;
-    // An earlier run of this job on this agent may still be clearing its cgroup and spool.
-    await cleanups.get(this.cleanupKey);
-    // The cgroup and the script are independent: made side by side. Whichever was made is
-    // kept where finish() removes it, even when the other failed.
-    const [cg, script] = await Promise.allSettled([
-      cgroups.create(this.opts.cgroupName ?? node, this.jobId, this.attempt),
-      writeBatchScript(spoolDir, this.jobId, req.script, launch.user.uid, launch.user.gid),
-    ]);
-    if (cg.status === 'fulfilled') this.cg = cg.value;
-    else throw cg.reason;
-    if (script.status === 'rejected') throw script.reason;
-    // A fresh cgroup has no limit; only ask for one when there is one (a host without the
-    // memory controller can still run jobs that set none).
-    if (launch.memLimitBytes !== null) this.cg.setMemoryLimit(launch.memLimitBytes);
-    const scriptPath = script.value;
+    const { launch } = this.opts;
+    let made: { cg: JobCgroup; scriptPath: string };
+    try {
+      made = await this.traces.make();
+    } finally {
+      // whichever was made is removed by finish(), even when the other failed
+      this.cg = this.traces.cg;
+    }
+    const { cg, scriptPath } = made;
     if (this.abortedBeforeLaunch !== null) return { code: null, signal: null, launchError: this.abortedBeforeLaunch };
-    const launched = launchBatch(launchSpecOf(launch, scriptPath, this.cg.procFiles),
+    const launched = launchBatch(launchSpecOf(launch, scriptPath, cg.procFiles),
       this.opts.setpriv !== undefined ? this.opts.setpriv : findSetpriv());
     this.shellPid = launched.pid;
     this.startedAt = Date.now();
     const shell = launched.pid;
     if (shell === null) return launched.exit;
-    // First gather at once: a short script may be gone before the next one (Slurm's stepd
-    // also gathers as the task starts). The launcher is the only process of the job yet.
-    this.guard('gather', () => this.usage.sample([shell]));
+    this.gather.first(shell);
     // Slurm's limit runs from the job's StartTime (the controller's decision), so a launch
     // that arrives late does not lengthen the job: count the delay as time already run.
     // (A gap over a minute means another clock, not a slow launch: then count from the spawn.)
@@ -192,10 +182,7 @@ export class JobRunner {
     if (this.startGrace !== null) clearTimeout(this.startGrace);
     if (this.phaseNow === 'starting') {
       this.phaseNow = 'running';
-      if (this.cg.peakBytes() === null) this.sampleTimer = setInterval(() => this.guard('sample', () => this.cg?.sample()), 1000);
-      const gather = (): void => this.usage.sample(this.cg?.procs() ?? []);
-      this.guard('gather', gather);
-      this.gatherTimer = setInterval(() => this.guard('gather', gather), GATHER_SECONDS * 1000);
+      this.gather.start(cg);
       const queued = this.pending;
       this.pending = [];
       for (const action of queued) action();
@@ -373,11 +360,9 @@ export class JobRunner {
     this.phaseNow = 'finishing';
     this.clock.stop();
     if (this.killTimer !== null) clearTimeout(this.killTimer);
-    if (this.sampleTimer !== null) clearInterval(this.sampleTimer);
-    if (this.gatherTimer !== null) clearInterval(this.gatherTimer);
+    this.gather.stop();
     if (this.startGrace !== null) clearTimeout(this.startGrace);
     this.killTimer = null;
-    this.sampleTimer = null;
     const cg = this.cg;
     const waitMs = this.seconds(this.opts.launch.killWait);
     const counters = await endOfRunCounters(cg, this.opts.steps, waitMs, () => this.thawAll())
@@ -386,43 +371,22 @@ export class JobRunner {
         return NO_COUNTERS;
       });
     const { oomKills } = counters;
-    // The cgroup's own page-fault counter, read before the cgroup is removed.
-    const usage = this.usage.result(cg === null ? null : readText(`${cg.path}/memory.stat`));
+    const usage = this.gather.result(cg);
     if (oomKills > 0 && exit.launchError === null) this.appendToStderr(oomNotice(this.opts.node, this.jobId, oomKills));
     const report = runReport({
       exit, ...counters, timeLimitAt: this.timeLimitAt, killedAfterWait: this.killedAfterWait,
       memLimitBytes: this.opts.launch.memLimitBytes, cpus: this.opts.launch.cpus, node: this.opts.node,
       startedAt: this.startedAt, endedAt: Date.now(), usage,
     });
-    // The report goes out first and the cgroup and spool directory are removed meanwhile: the
-    // node's CPUs are free for the next job as soon as the processes are gone. A new run of
-    // this same job (requeue) waits for this cleanup before it makes its own.
-    const cleanup = this.removeTraces(cg);
-    cleanups.set(this.cleanupKey, cleanup);
+    // The report goes out first; the cgroup and the spool directory go meanwhile (run-traces.ts).
+    const removed = this.traces.remove();
     try {
       this.opts.onComplete(report);
     } catch (err) {
       this.log(`job ${this.jobId}: onComplete: ${errText(err)}`);
     }
-    await cleanup;
-    if (cleanups.get(this.cleanupKey) === cleanup) cleanups.delete(this.cleanupKey);
+    await removed;
     this.phaseNow = 'done';
     this.resolveDone(report);
-  }
-
-  private get cleanupKey(): string {
-    return `${this.opts.spoolDir}\0${this.jobId}`;
-  }
-
-  /** Removes the run's cgroup and spool directory; never rejects. */
-  private async removeTraces(cg: JobCgroup | null): Promise<void> {
-    if (cg !== null) {
-      try {
-        await cg.remove();
-      } catch (err) {
-        this.log(`job ${this.jobId}: ${errText(err)}`);
-      }
-    }
-    await removeSpoolDir(this.opts.spoolDir, this.jobId);
   }
 }

@@ -18,7 +18,7 @@ import { Router, HttpError } from '../lib/http.ts';
 import type { Request } from '../lib/http.ts';
 import { confPath } from '../lib/conf-file.ts';
 import { verifyHeaders } from '../lib/auth-header.ts';
-import { uidOf } from '../lib/users.ts';
+import { isDaemonUid } from '../lib/users.ts';
 import { detectCgroups, favorDynmodsHint } from './cgroup.ts';
 import { readText } from './proc.ts';
 import type { CgroupDriver } from './cgroup.ts';
@@ -65,7 +65,7 @@ class Agent {
     this.port = port;
     this.cgroups = cgroups;
     this.ctlHost = cfg.controlHost;
-    this.toCtl = new SessionClient(cfg, (uid) => uid === 0 || uid === uidOf(cfg.slurmUser));
+    this.toCtl = new SessionClient(cfg, (uid) => isDaemonUid(uid, cfg.slurmUser));
     this.sessions = new SessionIssuer(cfg);
     this.steps = new AgentSteps({
       auth: cfg, node: node.name, cgroups, cgroupName: this.cgroupName(),
@@ -92,7 +92,7 @@ class Agent {
     const s = mungeOnly ? null : this.sessions.verify(req.headers, req.method, req.path);
     const v = s ?? await verifyHeaders(this.cfg, req.headers, req.method, req.path);
     if (!v.ok) throw new HttpError(401, { error: 'Protocol authentication error', detail: [v.error] });
-    if (v.uid !== 0 && v.uid !== uidOf(this.cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
+    if (!isDaemonUid(v.uid, this.cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
     return v;
   }
 

@@ -5,6 +5,7 @@
 
 import { readText } from './proc.ts';
 import type { StepUsage } from '../core/job.ts';
+import type { JobCgroup } from './cgroup.ts';
 
 /** Slurm's default JobAcctGatherFrequency, seconds. */
 export const GATHER_SECONDS = 30;
@@ -88,5 +89,43 @@ export class UsageSampler {
       maxVmBytes: this.vmPeak, pages: majorFaults(memoryStat), readBytes: total('read'), writeBytes: total('write'),
       cpuFreqMHz: machineCpuFreq(),
     };
+  }
+}
+
+/**
+ * The sampling of one batch run: its launcher at once (a short script may be gone before the
+ * next sample, and Slurm's stepd also gathers as the task starts), then, once the script
+ * runs, every GATHER_SECONDS, plus the cgroup's memory every second where the kernel keeps
+ * no high-water mark of its own.
+ */
+export class RunGather {
+  private readonly sampler = new UsageSampler();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly guard: (what: string, fn: () => void) => void;
+
+  /** `guard` runs each sample, logging instead of throwing. */
+  constructor(guard: (what: string, fn: () => void) => void) {
+    this.guard = guard;
+  }
+
+  first(pid: number): void {
+    this.guard('gather', () => this.sampler.sample([pid]));
+  }
+
+  start(cg: JobCgroup): void {
+    if (cg.peakBytes() === null) this.timers.push(setInterval(() => this.guard('sample', () => cg.sample()), 1000));
+    const gather = (): void => this.sampler.sample(cg.procs());
+    this.guard('gather', gather);
+    this.timers.push(setInterval(() => this.guard('gather', gather), GATHER_SECONDS * 1000));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** The run's usage; the page-fault counter is read from the cgroup before it goes. */
+  result(cg: JobCgroup | null): StepUsage {
+    return this.sampler.result(cg === null ? null : readText(`${cg.path}/memory.stat`));
   }
 }

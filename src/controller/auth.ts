@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { RatchetConfig } from '../core/config-model.ts';
 import type { UserIdentity } from '../core/job.ts';
 import { HttpError } from '../lib/http.ts';
-import { userName, groupName, uidOf } from '../lib/users.ts';
+import { userName, groupName, isDaemonUid } from '../lib/users.ts';
 import { authHeaders as headersFor, verifyHeaders } from '../lib/auth-header.ts';
 import type { SessionIssuer } from '../lib/daemon-session.ts';
 
@@ -28,11 +28,6 @@ export function seesOnlyOwnJobs(cfg: RatchetConfig, who: UserIdentity): boolean 
   return cfg.privateData.includes('jobs') && !isOperator(cfg, who);
 }
 
-/** root and SlurmUser: the uids the daemons run as. */
-export function isDaemonUid(cfg: RatchetConfig, uid: number): boolean {
-  return uid === 0 || uid === uidOf(cfg.slurmUser);
-}
-
 /**
  * Daemon-to-daemon calls must come from root or SlurmUser, signed with a session
  * (lib/daemon-session.ts) or, when `sessions` is null or the call carries none, with MUNGE.
@@ -43,6 +38,6 @@ export async function identifyDaemon(
   const s = sessions?.verify(headers, method, path) ?? null;
   if (s !== null && !s.ok) throw new HttpError(401, { error: 'Protocol authentication error', detail: [s.error] });
   const who = s === null ? await identify(cfg, headers, method, path) : { uid: s.uid, gid: s.gid, name: userName(s.uid), group: groupName(s.gid) };
-  if (!isDaemonUid(cfg, who.uid)) throw new HttpError(403, { error: 'Access/permission denied' });
+  if (!isDaemonUid(who.uid, cfg.slurmUser)) throw new HttpError(403, { error: 'Access/permission denied' });
   return who;
 }

@@ -35,7 +35,7 @@ import { lateCompletion } from './requeue.ts';
 import { deadlineSweep, withBegin } from './time-gate.ts';
 import { failJobsOfNodes } from './node-fail.ts';
 import { SessionClient, SessionIssuer } from '../lib/daemon-session.ts';
-import { isDaemonUid } from './auth.ts';
+import { isDaemonUid } from '../lib/users.ts';
 
 export class ControllerError extends Error {
   readonly body: ErrorBody;
@@ -85,7 +85,7 @@ export class Controller {
     this.store = new Store(cfg.stateSaveLocation, cfg.firstJobId);
     this.nodes = new NodeRegistry(cfg);
     this.sessions = new SessionIssuer(cfg);
-    this.toAgents = new SessionClient(cfg, (uid) => isDaemonUid(cfg, uid));
+    this.toAgents = new SessionClient(cfg, (uid) => isDaemonUid(uid, cfg.slurmUser));
     this.agents = new AgentClient(this);
     this.sched = new SchedulerLoop(this);
     this.deps = new DependencyEvaluator(this);

@@ -150,19 +150,20 @@ export class SessionClient {
     }
   }
 
-  private session(server: string, host: string, port: number, timeoutMs?: number): Promise<Held> {
-    const cur = this.held.get(server);
-    if (cur !== undefined) {
-      // A session past its renewal time is replaced; one being made is shared.
-      const usable = cur.then((s) => (Date.now() < s.renewAt && !s.dead ? s : null), () => null);
-      return usable.then((s) => s ?? this.open(server, host, port, timeoutMs, cur));
+  /** The usable session with `server`: the one held, the one being made, or a new one. */
+  private async session(server: string, host: string, port: number, timeoutMs?: number): Promise<Held> {
+    for (;;) {
+      const cur = this.held.get(server);
+      if (cur === undefined) return this.open(server, host, port, timeoutMs);
+      const s = await cur.catch(() => null);
+      if (s !== null && !s.dead && Date.now() < s.renewAt) return s;
+      // Refused, due for renewal or failed: the first caller to see it makes the next one,
+      // the others (resuming after it) find that one held.
+      if (this.held.get(server) === cur) return this.open(server, host, port, timeoutMs);
     }
-    return this.open(server, host, port, timeoutMs, undefined);
   }
 
-  private open(server: string, host: string, port: number, timeoutMs: number | undefined, replacing: Promise<Held> | undefined): Promise<Held> {
-    const now = this.held.get(server);
-    if (now !== undefined && now !== replacing) return now;
+  private open(server: string, host: string, port: number, timeoutMs: number | undefined): Promise<Held> {
     const made = (async (): Promise<Held> => {
       const started = Date.now();
       const headers = await authHeaders(this.auth, 'POST', SESSION_ROUTE);

@@ -55,6 +55,11 @@ export function uidOf(name: string): number | undefined {
   return load().byName.get(name);
 }
 
+/** root or SlurmUser: the users the daemons run as, and the only ones that may act as one. */
+export function isDaemonUid(uid: number, slurmUser: string): boolean {
+  return uid === 0 || uid === uidOf(slurmUser);
+}
+
 /** A user name, or a numeric uid, that has a passwd entry (Slurm's uid_from_string). */
 export function existingUid(s: string): number | undefined {
   const db = load();
